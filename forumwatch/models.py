@@ -181,6 +181,29 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Annotation:
+    """Something an enricher found in a post's text.
+
+    ``kind`` names the enricher (``term``, ``request``, ``crypto``, ``place`` ...), ``value`` what
+    was found (a lexicon name, a request type, a currency, a place id) and ``detail`` the matched
+    evidence (the word, the host named, the address, the place name).
+    """
+
+    kind: str
+    value: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PostEnrichment:
+    """What enrichment adds to a parsed post before it is stored."""
+
+    links: tuple[Link, ...] = ()
+    language: str | None = None
+    annotations: tuple[Annotation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Fetch:
     """One attempt to fetch one URL, successful or not: a row of the fetch log.
 

@@ -1,0 +1,116 @@
+"""Schema migrations: a small ordered registry, applied once each and recorded.
+
+Each migration names the tables it creates (from :mod:`forumwatch.store.schema`) and may run
+further portable steps. The version reached is stored in ``schema_migrations``; a store written
+by a newer forumwatch is refused rather than silently misread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Connection, Table, inspect, select, text
+from sqlalchemy.schema import CreateIndex
+
+from forumwatch.errors import SchemaVersionError
+from forumwatch.store import schema
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema's history."""
+
+    version: int
+    name: str
+    creates: Sequence[Table] = ()
+    steps: Sequence[Callable[[Connection], None]] = field(default_factory=tuple)
+
+
+def add_column(connection: Connection, table: Table, column: Column[object]) -> None:
+    """Add ``column`` (declared on ``table`` in schema.py) to an existing table, portably."""
+    existing = {c["name"] for c in inspect(connection).get_columns(table.name)}
+    if column.name in existing:
+        return
+    column_type = column.type.compile(dialect=connection.dialect)
+    connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {column_type}'))
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        1,
+        "core tables: sites, sections, threads, authors, fetches, posts, versions, links, rollups",
+        creates=(
+            schema.sites,
+            schema.sections,
+            schema.threads,
+            schema.thread_tags,
+            schema.authors,
+            schema.fetches,
+            schema.posts,
+            schema.post_versions,
+            schema.quotes,
+            schema.urls,
+            schema.links,
+            schema.annotations,
+            schema.parse_problems,
+            schema.daily_counts,
+        ),
+    ),
+]
+
+
+def latest_version() -> int:
+    """The schema version this forumwatch writes."""
+    return max(m.version for m in MIGRATIONS)
+
+
+def current_version(connection: Connection) -> int:
+    """The version recorded in the store, 0 for an empty store."""
+    if not inspect(connection).has_table(schema.schema_migrations.name):
+        return 0
+    found = connection.execute(
+        select(schema.schema_migrations.c.version).order_by(
+            schema.schema_migrations.c.version.desc()
+        )
+    ).first()
+    return 0 if found is None else int(found[0])
+
+
+def apply_migrations(connection: Connection) -> list[int]:
+    """Bring the store up to :func:`latest_version`; return the versions applied.
+
+    Raises:
+        SchemaVersionError: the store is newer than this forumwatch.
+    """
+    schema.schema_migrations.create(connection, checkfirst=True)
+    version = current_version(connection)
+    if version > latest_version():
+        raise SchemaVersionError(
+            f"the store is at schema version {version}, newer than this forumwatch "
+            f"({latest_version()}); upgrade forumwatch"
+        )
+    applied: list[int] = []
+    for migration in sorted(MIGRATIONS, key=lambda m: m.version):
+        if migration.version <= version:
+            continue
+        for table in migration.creates:
+            table.create(connection, checkfirst=True)
+            for index in table.indexes:
+                # create() already made them for new tables; this covers re-runs.
+                if not _has_index(connection, table.name, str(index.name)):
+                    connection.execute(CreateIndex(index))
+        for step in migration.steps:
+            step(connection)
+        connection.execute(
+            schema.schema_migrations.insert().values(
+                version=migration.version, name=migration.name, applied_at=datetime.now(UTC)
+            )
+        )
+        applied.append(migration.version)
+    return applied
+
+
+def _has_index(connection: Connection, table: str, name: str) -> bool:
+    return any(ix["name"] == name for ix in inspect(connection).get_indexes(table))

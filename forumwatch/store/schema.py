@@ -1,0 +1,305 @@
+"""The store's tables, declared once with SQLAlchemy Core, portable across backends.
+
+Times are stored as naive UTC (see :class:`UTCDateTime`); days as dates in UTC. Native ids
+(the site's own identifiers) are text, since imageboards and paste sites do not use integers.
+Which migration creates which table is recorded in :mod:`forumwatch.store.migrations`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+# SQLite ignores BIGINT for rowid aliasing; INTEGER PRIMARY KEY is what makes ids fast there.
+IdType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in Python, naive UTC in the database (the same on every backend)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+
+def _id() -> Column[int]:
+    return Column("id", IdType, primary_key=True, autoincrement=True)
+
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    _id(),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("base_url", Text, nullable=False),
+    Column("engine", String(50), nullable=False, default="auto"),
+    Column("language", String(10)),
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("proxy", Text),
+    Column("defunct", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    # The last crawl's outcome, shown by `site list` and the dashboard.
+    Column("status", String(40), nullable=False, default="new"),
+    Column("status_detail", Text),
+    Column("last_crawl_started_at", UTCDateTime),
+    Column("last_crawl_finished_at", UTCDateTime),
+    # Start of the last run that went through the whole site: the incremental cut-off.
+    Column("last_complete_crawl_at", UTCDateTime),
+)
+
+sections = Table(
+    "sections",
+    metadata,
+    _id(),
+    Column("site_id", IdType, ForeignKey("sites.id"), nullable=False),
+    Column("native_id", String(200), nullable=False),
+    Column("parent_native_id", String(200)),
+    Column("title", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("language", String(10)),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    UniqueConstraint("site_id", "native_id", name="uq_sections_site_native"),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    _id(),
+    Column("site_id", IdType, ForeignKey("sites.id"), nullable=False),
+    Column("section_id", IdType, ForeignKey("sections.id")),
+    Column("native_id", String(200), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("author_handle", Text),
+    Column("replies", Integer),
+    Column("first_post_at", UTCDateTime),
+    Column("last_post_at", UTCDateTime),
+    Column("sticky", Boolean, nullable=False, default=False),
+    Column("locked", Boolean, nullable=False, default=False),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    # Crawl progress: what the crawler had stored when it last finished this thread.
+    Column("crawled_replies", Integer),
+    Column("crawled_last_post_at", UTCDateTime),
+    Column("crawled_at", UTCDateTime),
+    UniqueConstraint("site_id", "native_id", name="uq_threads_site_native"),
+)
+Index("ix_threads_section", threads.c.section_id)
+
+thread_tags = Table(
+    "thread_tags",
+    metadata,
+    Column("thread_id", IdType, ForeignKey("threads.id"), primary_key=True),
+    Column("tag", String(200), primary_key=True),
+)
+Index("ix_thread_tags_tag", thread_tags.c.tag)
+
+authors = Table(
+    "authors",
+    metadata,
+    _id(),
+    Column("site_id", IdType, ForeignKey("sites.id"), nullable=False),
+    Column("handle", Text, nullable=False),
+    Column("native_id", String(200)),
+    Column("profile_url", Text),
+    Column("first_post_at", UTCDateTime),
+    Column("last_post_at", UTCDateTime),
+    Column("post_count", Integer, nullable=False, default=0),
+    UniqueConstraint("site_id", "handle", name="uq_authors_site_handle"),
+)
+
+fetches = Table(
+    "fetches",
+    metadata,
+    _id(),
+    Column("site_id", IdType, ForeignKey("sites.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=False),
+    Column("status", Integer),
+    Column("error_class", String(60)),
+    Column("content_type", String(200)),
+    Column("bytes_received", BigInteger, nullable=False, default=0),
+    Column("sha256", String(64)),
+    Column("warc_file", Text),
+    Column("warc_offset", BigInteger),
+    Column("warc_length", BigInteger),
+)
+Index("ix_fetches_site_started", fetches.c.site_id, fetches.c.started_at)
+Index("ix_fetches_warc", fetches.c.warc_file, fetches.c.warc_offset)
+
+posts = Table(
+    "posts",
+    metadata,
+    _id(),
+    Column("site_id", IdType, ForeignKey("sites.id"), nullable=False),
+    # Denormalised from the thread so per-section series need no join; kept in step on moves.
+    Column("section_id", IdType, ForeignKey("sections.id")),
+    Column("thread_id", IdType, ForeignKey("threads.id"), nullable=False),
+    Column("native_id", String(200), nullable=False),
+    Column("author_id", IdType, ForeignKey("authors.id")),
+    Column("posted_at", UTCDateTime),
+    Column("position", Integer),
+    Column("title", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("edited_by", Text),
+    Column("edited_at", UTCDateTime),
+    Column("edit_reason", Text),
+    Column("language", String(10)),
+    # Provenance: the fetch (hence WARC record and SHA-256) this version was parsed from.
+    Column("fetch_id", IdType, ForeignKey("fetches.id")),
+    Column("captured_at", UTCDateTime, nullable=False),
+    UniqueConstraint("site_id", "native_id", name="uq_posts_site_native"),
+)
+Index("ix_posts_thread_posted", posts.c.thread_id, posts.c.posted_at)
+Index("ix_posts_site_posted", posts.c.site_id, posts.c.posted_at)
+Index("ix_posts_author_posted", posts.c.author_id, posts.c.posted_at)
+
+post_versions = Table(
+    "post_versions",
+    metadata,
+    _id(),
+    Column("post_id", IdType, ForeignKey("posts.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("quotes_json", Text, nullable=False),
+    Column("links_json", Text, nullable=False),
+    Column("edited_at", UTCDateTime),
+    Column("fetch_id", IdType, ForeignKey("fetches.id")),
+    Column("captured_at", UTCDateTime, nullable=False),
+    Column("superseded_at", UTCDateTime, nullable=False),
+    UniqueConstraint("post_id", "version", name="uq_post_versions_post_version"),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("post_id", IdType, ForeignKey("posts.id"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("depth", Integer, nullable=False),
+    Column("author", Text),
+    Column("quoted_post_native_id", String(200)),
+    Column("text", Text, nullable=False),
+)
+
+urls = Table(
+    "urls",
+    metadata,
+    _id(),
+    Column("normalised_url", Text, nullable=False, unique=True),
+    Column("host", Text, nullable=False),
+    Column("registrable_domain", Text, nullable=False),
+    Column("network", String(20), nullable=False),
+    Column("extension", String(20)),
+    Column("media_class", String(20), nullable=False),
+    Column("file_name", Text),
+    # First sighting by post time (not capture time): a backfill dates links correctly.
+    Column("first_seen_at", UTCDateTime),
+    Column("first_post_id", IdType),
+    Column("share_count", Integer, nullable=False, default=0),
+)
+Index("ix_urls_host", urls.c.host)
+Index("ix_urls_first_seen", urls.c.first_seen_at)
+
+links = Table(
+    "links",
+    metadata,
+    Column("post_id", IdType, ForeignKey("posts.id"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("url_id", IdType, ForeignKey("urls.id"), nullable=False),
+    Column("raw_url", Text, nullable=False),
+)
+Index("ix_links_url", links.c.url_id)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("post_id", IdType, ForeignKey("posts.id"), primary_key=True),
+    Column("kind", String(40), primary_key=True),
+    Column("value", String(300), primary_key=True),
+    Column("detail", String(300), primary_key=True),
+)
+Index("ix_annotations_kind_value", annotations.c.kind, annotations.c.value)
+
+parse_problems = Table(
+    "parse_problems",
+    metadata,
+    _id(),
+    Column("site_id", IdType, ForeignKey("sites.id"), nullable=False),
+    Column("fetch_id", IdType, ForeignKey("fetches.id")),
+    Column("url", Text, nullable=False),
+    Column("field", String(100), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("snippet", Text, nullable=False, default=""),
+    Column("post_native_id", String(200)),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    # The same page ingested twice must not record its problems twice.
+    UniqueConstraint(
+        "site_id", "url", "field", "message", "post_native_id", name="uq_parse_problems_identity"
+    ),
+)
+Index("ix_parse_problems_site", parse_problems.c.site_id)
+
+# Rollups maintained at ingest: one row per metric, site, section, key and UTC day, so a
+# series query reads tens of rows whatever the corpus size. section_id 0 and key '' mean
+# "not split by this dimension".
+daily_counts = Table(
+    "daily_counts",
+    metadata,
+    Column("metric", String(60), primary_key=True),
+    Column("site_id", IdType, primary_key=True, autoincrement=False),
+    Column("section_id", IdType, primary_key=True, autoincrement=False),
+    Column("key", String(300), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)

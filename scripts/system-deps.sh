@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs, only when something is missing.
+# Runs as root in CI (the clean clone's machine); uses sudo elsewhere when it is available.
+set -euo pipefail
+needed=()
+command -v pdftoppm >/dev/null 2>&1 || needed+=(poppler-utils)
+if [ ${#needed[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing Debian packages: ${needed[*]}"
+run() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+export DEBIAN_FRONTEND=noninteractive
+run apt-get update -qq || true
+run apt-get install -y -qq --no-install-recommends "${needed[@]}"
