@@ -14,7 +14,8 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time as day_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from pathlib import Path
 
 from forumwatch.clock import SimulatedClock
@@ -96,8 +97,9 @@ def run_demo(
     last_day = config.monitoring_end
     clock = SimulatedClock(datetime.combine(first_day, CRAWL_HOUR, tzinfo=UTC))
     store = workspace.open_store()
-    archive = WarcArchive(workspace.warc_dir, prefix="demo",
-                          max_bytes=workspace.settings.warc_max_bytes)
+    archive = WarcArchive(
+        workspace.warc_dir, prefix="demo", max_bytes=workspace.settings.warc_max_bytes
+    )
     pages = 0
     try:
         with SimServer(world, clock, hang_seconds=hang_seconds) as server:

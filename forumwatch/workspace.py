@@ -23,7 +23,7 @@ SETTINGS_FILE = "forumwatch.toml"
 DATABASE_FILE = "forumwatch.db"
 MARKER = SETTINGS_FILE
 
-_TEMPLATE = """# forumwatch workspace settings. Every setting and its default: `forumwatch settings`.
+_TEMPLATE = """# forumwatch workspace settings; `forumwatch settings` lists them all.
 [settings]
 """
 

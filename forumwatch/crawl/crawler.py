@@ -42,9 +42,20 @@ from forumwatch.store.writer import StoreWriter
 
 # Failures worth another attempt after a pause; others (404, not_html ...) are final.
 RETRYABLE = frozenset(
-    {"timeout", "connect_error", "connection_reset", "truncated", "protocol_error",
-     "transport_error", "proxy_error", "http_429", "http_500", "http_502", "http_503",
-     "http_504"}
+    {
+        "timeout",
+        "connect_error",
+        "connection_reset",
+        "truncated",
+        "protocol_error",
+        "transport_error",
+        "proxy_error",
+        "http_429",
+        "http_500",
+        "http_502",
+        "http_503",
+        "http_504",
+    }
 )
 # After this many failed URLs in a row the site is treated as down for this run.
 CONSECUTIVE_FAILURES_TO_STOP = 4
@@ -204,7 +215,7 @@ class SiteCrawler:
             self._stop("unavailable", "the board index could not be fetched")
         else:
             self.summary.reached = True
-            self._choose_parser(index)
+        if index is not None and self._choose_parser(index):
             page = self._parse(index, PageKind.INDEX)
             await self._store(index, page)
             if isinstance(page, IndexPage):
@@ -230,14 +241,22 @@ class SiteCrawler:
         )
         return self.summary
 
-    def _choose_parser(self, index: FetchOutcome) -> None:
+    def _choose_parser(self, index: FetchOutcome) -> bool:
+        """Pick the site's parser (configured, or detected from the index); False if none fits."""
         assert index.text is not None
-        options = {"timezone": self.site.timezone, "language": self.site.language}
         if self.site.engine and self.site.engine != "auto":
-            self.parser = get_parser(self.site.engine, **options)
-            return
-        detected, _confidence = detect_engine(index.text, self.site.base_url)
-        self.parser = get_parser(detected.name, **options)
+            self.parser = get_parser(
+                self.site.engine, timezone=self.site.timezone, language=self.site.language
+            )
+            return True
+        detected, confidence = detect_engine(index.text, self.site.base_url)
+        if detected is None:
+            self._stop("unknown_engine", f"no parser recognises the index (best {confidence:.2f})")
+            return False
+        self.parser = get_parser(
+            detected.name, timezone=self.site.timezone, language=self.site.language
+        )
+        return True
 
     def _enqueue(self, kind: PageKind, url: str, thread: Thread | None) -> None:
         if url in self._queued or not self.fetcher.in_scope(url):

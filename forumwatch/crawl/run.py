@@ -13,8 +13,8 @@ from forumwatch.crawl.crawler import (
     SiteCrawlSummary,
     build_client,
 )
-from forumwatch.crawl.scope import in_scope_of
 from forumwatch.crawl.fetcher import Fetcher
+from forumwatch.crawl.scope import in_scope_of
 from forumwatch.crawl.warc import WarcArchive
 from forumwatch.enrich import Enricher
 from forumwatch.models import Site

@@ -32,7 +32,9 @@ def validate_site_url(url: str) -> str:
     if not parts.hostname or not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", parts.hostname):
         raise InvalidURLError(f"malformed URL {url!r}: no valid host")
     netloc = parts.hostname.lower() + (f":{port}" if port else "")
-    return f"{parts.scheme}://{netloc}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+    return f"{parts.scheme}://{netloc}{parts.path or '/'}" + (
+        f"?{parts.query}" if parts.query else ""
+    )
 
 
 def site_name_for(url: str) -> str:

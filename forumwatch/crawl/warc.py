@@ -81,9 +81,8 @@ class WarcArchive:
     def _open(self, when: datetime) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._serial += 1
-        self._name = (
-            f"{self.prefix}-{when:%Y%m%d%H%M%S}-{os.getpid()}-{self._token}-{self._serial:05d}.warc.gz"
-        )
+        stamp = f"{when:%Y%m%d%H%M%S}-{os.getpid()}-{self._token}-{self._serial:05d}"
+        self._name = f"{self.prefix}-{stamp}.warc.gz"
         self._file = (self.folder / self._name).open("xb")
         self._writer = _SHA256WARCWriter(self._file, gzip=True, warc_version="1.1")
         info = self._writer.create_warcinfo_record(
@@ -204,7 +203,7 @@ def read_response(folder: Path, warc_file: str, offset: int) -> StoredRecord:
                 )
     except OSError as error:
         raise ArchiveError(f"{path}: {error}") from error
-    except Exception as error:  # noqa: BLE001 - warcio raises many kinds on a damaged file
+    except Exception as error:
         raise ArchiveError(f"{path} at {offset}: unreadable record ({error})") from error
     raise ArchiveError(f"{path} at {offset}: no response record")
 
@@ -218,11 +217,14 @@ def iter_responses(path: Path) -> Iterator[tuple[int, StoredRecord]]:
                 continue
             body = record.content_stream().read()
             offset = iterator.get_record_offset()
-            yield offset, StoredRecord(
-                url=record.rec_headers.get_header("WARC-Target-URI"),
-                date=record.rec_headers.get_header("WARC-Date"),
-                status=int(record.http_headers.get_statuscode()),
-                headers=list(record.http_headers.headers),
-                body=body,
-                payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+            yield (
+                offset,
+                StoredRecord(
+                    url=record.rec_headers.get_header("WARC-Target-URI"),
+                    date=record.rec_headers.get_header("WARC-Date"),
+                    status=int(record.http_headers.get_statuscode()),
+                    headers=list(record.http_headers.headers),
+                    body=body,
+                    payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+                ),
             )

@@ -16,7 +16,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import ClassVar, TypeVar
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+from selectolax.lexbor import (
+    LexborDocumentOptions,
+    LexborHTMLParser,
+    LexborNode,
+    SelectolaxError,
+)
 
 from forumwatch.models import (
     IndexPage,
@@ -63,7 +68,7 @@ class Page:
         captured_at: when it was fetched; relative dates are resolved against it.
     """
 
-    __slots__ = ("_node_sets", "captured_at", "problems", "tree", "url")
+    __slots__ = ("_firsts", "captured_at", "problems", "tree", "url")
 
     def __init__(self, html: str | bytes, url: str, captured_at: datetime) -> None:
         self.url = url
@@ -73,7 +78,7 @@ class Page:
             else captured_at.astimezone(UTC)
         )
         self.problems: list[ParseProblem] = []
-        self._node_sets: dict[str, frozenset[int]] = {}
+        self._firsts: dict[str, LexborNode | None] = {}
         if isinstance(html, bytes):
             html = html.decode("utf-8", errors="replace")
         if len(html) > MAX_PAGE_CHARS:
@@ -83,7 +88,8 @@ class Page:
             html, removed = limit_nesting(html)
             if removed:
                 self.problem("page", "tags nested too deeply were dropped", f"{removed} tags")
-        self.tree = LexborHTMLParser(html)
+        # Without mutation events the tree keeps what the source said (and builds faster).
+        self.tree = LexborHTMLParser(html, options=LexborDocumentOptions.WO_EVENTS)
 
     def problem(
         self, field: str, message: str, text: str = "", post_native_id: str | None = None
@@ -99,19 +105,46 @@ class Page:
             )
         )
 
-    def node_set(self, selector: str | None) -> frozenset[int]:
-        """Identities of every node matching ``selector`` in the page (computed once)."""
-        if not selector:
-            return frozenset()
-        cached = self._node_sets.get(selector)
-        if cached is None:
-            cached = frozenset(node.mem_id for node in self.tree.css(selector))
-            self._node_sets[selector] = cached
-        return cached
+    def first(self, selector: str | None, scope: str | None = None) -> LexborNode | None:
+        """The first node matching ``selector``, inside the first ``scope`` node if given.
 
-    def matches(self, selector: str | None) -> bool:
-        """True when ``selector`` matches anywhere in the page."""
-        return bool(selector) and self.tree.css_first(selector or "") is not None
+        Looked up once per (scope, selector): a scope that sits early in the page saves a
+        walk over the whole tree.
+        """
+        if not selector:
+            return None
+        key = f"{scope}\x00{selector}"
+        if key not in self._firsts:
+            if scope:
+                container = self.first(scope)
+                found = container.css_first(selector) if container is not None else None
+            else:
+                found = self.tree.css_first(selector)
+            self._firsts[key] = found
+        return self._firsts[key]
+
+    def all(self, selector: str | None, scope: str | None = None) -> list[LexborNode]:
+        """Every node matching ``selector``, inside the first ``scope`` node if given."""
+        if not selector:
+            return []
+        if scope:
+            container = self.first(scope)
+            return container.css(selector) if container is not None else []
+        return self.tree.css(selector)
+
+    def matches(self, selector: str | None, scope: str | None = None) -> bool:
+        """True when ``selector`` matches in the page (inside ``scope`` if given)."""
+        return self.first(selector, scope) is not None
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    compiled = _PATTERNS.get(pattern)
+    if compiled is None:
+        compiled = _PATTERNS.setdefault(pattern, re.compile(pattern))
+    return compiled
 
 
 def node_text(node: LexborNode | None) -> str:
@@ -121,22 +154,32 @@ def node_text(node: LexborNode | None) -> str:
     return " ".join(node.text(deep=True).split())
 
 
-def pick(node: LexborNode | None, rule: Pick) -> str | None:
-    """Read the value that ``rule`` names inside ``node`` (None when it is not there)."""
+def pick(node: LexborNode | None, rule: Pick | tuple[Pick, ...]) -> str | None:
+    """Read the value that ``rule`` names inside ``node`` (None when it is not there).
+
+    A tuple of rules is tried in order; the first value found wins.
+    """
     if node is None:
         return None
+    if isinstance(rule, tuple):
+        for alternative in rule:
+            value = _pick_one(node, alternative)
+            if value is not None:
+                return value
+        return None
+    return _pick_one(node, rule)
+
+
+def _pick_one(node: LexborNode, rule: Pick) -> str | None:
     target = node if rule.css is None else node.css_first(rule.css)
     if target is None:
         return None
-    if rule.attribute is None:
-        value: str | None = node_text(target)
-    else:
-        value = target.attributes.get(rule.attribute)
+    value = node_text(target) if rule.attribute is None else target.attrs.get(rule.attribute)
     if value is None:
         return None
     if rule.pattern is None:
         return value.strip() or None
-    match = re.search(rule.pattern, value)
+    match = _compiled(rule.pattern).search(value)
     if match is None:
         return None
     return match.group(1) if match.groups() else match.group(0)
@@ -218,11 +261,14 @@ class EngineParser(ABC):
         parse: Callable[[Page], _Result],
         empty: Callable[[str], _Result],
     ) -> _Result:
+        result: _Result
         try:
             result = parse(page)
         except _INPUT_ERRORS as error:
             page.problem("page", f"page could not be parsed: {type(error).__name__}", str(error))
             result = empty(page.url)
+        if not page.problems:
+            return result
         return dataclasses.replace(result, problems=(*result.problems, *page.problems))
 
     @abstractmethod

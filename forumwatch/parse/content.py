@@ -18,7 +18,9 @@ The walk is iterative, so a post nested 100,000 levels deep cannot exhaust the s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -32,16 +34,21 @@ MAX_QUOTES = 500
 
 BLOCK_TAGS = frozenset(
     (
-        "address article aside blockquote center dd details dialog div dl dt fieldset "
-        "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section "
-        "summary table tbody thead tfoot tr td th ul caption"
-    ).split()
-)
+        "address", "article", "aside", "blockquote", "caption", "center", "dd", "details",
+        "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+        "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+        "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    )
+)  # fmt: skip
 SKIPPED_TAGS = frozenset(
-    "script style template noscript head title iframe object embed svg math select".split()
-)
+    (
+        "script", "style", "template", "noscript", "head", "title", "iframe", "object", "embed",
+        "svg", "math", "select",
+    )
+)  # fmt: skip
 
-_ENTER, _EXIT_BLOCK, _EXIT_LINK = 0, 1, 2
+_COMBINATORS = re.compile(r"\s*[\s>+~]\s*")
+_TAG_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
 
 
 @dataclass(slots=True)
@@ -99,79 +106,209 @@ class Content:
     quotes: tuple[Quote, ...]
 
 
+class _Marks:
+    """Which nodes of one post body match each content selector.
+
+    A selector alternative that is a single compound (``cite``, ``img.smilies``, ``.x``) is
+    matched in Python on the node itself; others (``.codebox > p``) run as a CSS query on the
+    body, once, and only after an element with a tag they can match turns up. Most posts never
+    need a query.
+    """
+
+    __slots__ = ("_body", "_found", "_specs")
+
+    EXCLUDED, QUOTE, EMOJI, IMAGES, ENGINE_LINKS = range(5)
+
+    def __init__(self, body: LexborNode, selectors: ContentSelectors) -> None:
+        self._body = body
+        self._specs = _specs(selectors)
+        self._found: list[frozenset[int] | None] = [None] * len(self._specs)
+
+    def has(self, which: int, node: LexborNode, tag: str) -> bool:
+        spec = self._specs[which]
+        if spec.tags is not None and tag not in spec.tags:
+            return False
+        if spec.simple:
+            classes: frozenset[str] | None = None
+            for wanted_tag, wanted_classes in spec.simple:
+                if wanted_tag is not None and wanted_tag != tag:
+                    continue
+                if not wanted_classes:
+                    return True
+                if classes is None:
+                    classes = frozenset((node.attrs.get("class") or "").split())
+                if wanted_classes <= classes:
+                    return True
+        if spec.complex and (spec.complex_tags is None or tag in spec.complex_tags):
+            found = self._found[which]
+            if found is None:
+                found = frozenset(match.mem_id for match in self._body.css(spec.complex))
+                self._found[which] = found
+            return node.mem_id in found
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """A content selector split into simple compounds and a CSS rest."""
+
+    tags: frozenset[str] | None
+    simple: tuple[tuple[str | None, frozenset[str]], ...]
+    complex: str
+    complex_tags: frozenset[str] | None
+
+
+_SIMPLE = re.compile(r"^([a-zA-Z][a-zA-Z0-9-]*)?((?:\.[\w-]+)*)$")
+
+
+_SPECS: dict[int, tuple[ContentSelectors, tuple[_Spec, ...]]] = {}
+
+
+def _specs(selectors: ContentSelectors) -> tuple[_Spec, ...]:
+    """The specs of each kind of marked node, in ``_Marks`` order (cached per object).
+
+    Keyed by identity: hashing the nested frozen dataclass on every post costs more than
+    reading the post.
+    """
+    cached = _SPECS.get(id(selectors))
+    if cached is not None and cached[0] is selectors:
+        return cached[1]
+    specs = tuple(
+        _spec(selector or "")
+        for selector in (
+            selectors.excluded,
+            selectors.quote,
+            selectors.emoji,
+            selectors.images,
+            selectors.engine_links,
+        )
+    )
+    if len(_SPECS) > 256:
+        _SPECS.clear()
+    _SPECS[id(selectors)] = (selectors, specs)
+    return specs
+
+
+def _spec(selector: str) -> _Spec:
+    simple: list[tuple[str | None, frozenset[str]]] = []
+    rest: list[str] = []
+    alternatives = [a.strip() for a in selector.split(",")] if "(" not in selector else []
+    if "(" in selector:
+        rest.append(selector)
+    for alternative in alternatives:
+        if not alternative:
+            continue
+        match = _SIMPLE.match(alternative)
+        if match is None or not (match.group(1) or match.group(2)):
+            rest.append(alternative)
+            continue
+        tag = match.group(1).lower() if match.group(1) else None
+        classes = frozenset(c for c in match.group(2).split(".") if c)
+        simple.append((tag, classes))
+    complex_selector = ", ".join(rest)
+    complex_tags = _candidate_tags(complex_selector) if complex_selector else frozenset()
+    simple_tags: set[str] | None = {t for t, _ in simple if t is not None}
+    if any(t is None for t, _ in simple):
+        simple_tags = None
+    tags: frozenset[str] | None
+    if simple_tags is None or complex_tags is None:
+        tags = None
+    else:
+        tags = frozenset(simple_tags | complex_tags)
+    return _Spec(tags, tuple(simple), complex_selector, complex_tags)
+
+
+@lru_cache(maxsize=256)
+def _candidate_tags(selector: str) -> frozenset[str] | None:
+    """Tags the selector's subjects can have, or None when it does not say (``.signature``)."""
+    if "(" in selector:
+        return None
+    tags: set[str] = set()
+    for alternative in selector.split(","):
+        subject = _COMBINATORS.split(alternative.strip())[-1]
+        match = _TAG_NAME.match(subject)
+        if match is None:
+            return None
+        tags.add(match.group(0).lower())
+    return frozenset(tags)
+
+
 def read_content(
     page: Page,
     body: LexborNode,
     selectors: ContentSelectors,
     post_native_id: str | None = None,
 ) -> Content:
-    """Read a post body node; problems (too many quotes) are recorded on ``page``."""
-    excluded = page.node_set(selectors.excluded)
-    quote_nodes = page.node_set(selectors.quote)
-    emoji = page.node_set(selectors.emoji)
-    images = page.node_set(selectors.images)
-    engine_links = page.node_set(selectors.engine_links)
+    """Read a post body node; problems (too many quotes) are recorded on ``page``.
+
+    The content selectors are matched against the body's descendants.
+    """
+    marks = _Marks(body, selectors)
     root = _Collector(depth=0)
     quotes: list[_Collector] = []
-    stack: list[tuple[LexborNode | None, _Collector, int]] = [
-        (child, root, _ENTER) for child in _children_reversed(body)
-    ]
-    while stack:
-        node, collector, action = stack.pop()
-        if action == _EXIT_BLOCK:
-            collector.break_line()
-            continue
-        if action == _EXIT_LINK:
-            collector.in_link -= 1
-            continue
-        if node is None:
-            continue
+    collectors = [root]  # the post, then each quote we are inside, innermost last
+    open_quotes: list[int] = []  # identities of the quote elements in ``collectors[1:]``
+    body_id = body.mem_id
+    node = body.first_child
+    while node is not None:
+        collector = collectors[-1]
+        descend = False
         if node.is_text_node:
             collector.add_text(node.text_content or "")
-            continue
-        if not node.is_element_node:
-            continue
-        tag = node.tag or ""
-        identity = node.mem_id
-        if identity in excluded or tag in SKIPPED_TAGS:
-            if tag in BLOCK_TAGS:
+        elif node.is_element_node:
+            tag = node.tag or ""
+            if tag in SKIPPED_TAGS or marks.has(_Marks.EXCLUDED, node, tag):
+                if tag in BLOCK_TAGS:
+                    collector.break_line()
+            elif tag == "br":
                 collector.break_line()
-            continue
-        if tag == "br":
-            collector.break_line()
-            continue
-        if tag == "img":
-            _read_image(node, identity, collector, emoji, images, page.url)
-            continue
-        if tag == "pre":
-            collector.add_preformatted(node.text(deep=True))
-            continue
-        if identity in quote_nodes:
-            collector.break_line()
-            if len(quotes) >= MAX_QUOTES:
-                if len(quotes) == MAX_QUOTES:
-                    page.problem("quotes", "too many quotes; the rest were dropped", "",
-                                 post_native_id)  # fmt: skip
+            elif tag == "img":
+                _read_image(node, collector, marks, page.url)
+            elif tag == "pre":
+                collector.add_preformatted(node.text(deep=True))
+            elif marks.has(_Marks.QUOTE, node, tag):
+                collector.break_line()
+                if len(quotes) < MAX_QUOTES:
+                    quote = _Collector(depth=len(collectors))
+                    quote.author, quote.post_native_id = _quote_header(node, selectors, marks)
+                    quotes.append(quote)
+                    collectors.append(quote)
+                    open_quotes.append(node.mem_id)
+                    descend = True
+                elif len(quotes) == MAX_QUOTES:
+                    page.problem(
+                        "quotes", "too many quotes; the rest were dropped", "", post_native_id
+                    )
                     quotes.append(_Collector(depth=-1))
+            elif tag == "a":
+                if not marks.has(_Marks.ENGINE_LINKS, node, tag):
+                    url = absolute_url(node.attrs.get("href"), page.url)
+                    if url is not None:
+                        collector.hrefs.append(url)
+                collector.in_link += 1
+                descend = True
+            else:
+                if tag in BLOCK_TAGS:
+                    collector.break_line()
+                descend = True
+        if descend:
+            child = node.first_child
+            if child is not None:
+                node = child
                 continue
-            quote = _Collector(depth=collector.depth + 1)
-            quote.author, quote.post_native_id = _quote_header(node, selectors, page)
-            quotes.append(quote)
-            stack.append((None, collector, _EXIT_BLOCK))
-            stack.extend((child, quote, _ENTER) for child in _children_reversed(node))
-            continue
-        if tag == "a":
-            href = node.attributes.get("href")
-            if identity not in engine_links:
-                url = absolute_url(href, page.url)
-                if url is not None:
-                    collector.hrefs.append(url)
-            collector.in_link += 1
-            stack.append((None, collector, _EXIT_LINK))
-        elif tag in BLOCK_TAGS:
-            collector.break_line()
-            stack.append((None, collector, _EXIT_BLOCK))
-        stack.extend((child, collector, _ENTER) for child in _children_reversed(node))
+            _leave(node, collectors, open_quotes)
+        # Next in document order, leaving every element whose last child this was.
+        while True:
+            sibling = node.next
+            if sibling is not None:
+                node = sibling
+                break
+            parent = node.parent
+            if parent is None or parent.mem_id == body_id:
+                node = None
+                break
+            node = parent
+            _leave(node, collectors, open_quotes)
     return Content(
         text=root.text(),
         links=root.links(),
@@ -189,40 +326,43 @@ def read_content(
     )
 
 
-def _children_reversed(node: LexborNode) -> list[LexborNode]:
-    children = list(node.iter(include_text=True))
-    children.reverse()
-    return children
+def _leave(node: LexborNode, collectors: list[_Collector], open_quotes: list[int]) -> None:
+    """Close an element the walk descended into."""
+    tag = node.tag
+    if tag == "a":
+        collectors[-1].in_link -= 1
+    elif open_quotes and node.mem_id == open_quotes[-1]:
+        open_quotes.pop()
+        collectors.pop()
+        collectors[-1].break_line()
+    elif tag in BLOCK_TAGS:
+        collectors[-1].break_line()
 
 
-def _read_image(
-    node: LexborNode,
-    identity: int,
-    collector: _Collector,
-    emoji: frozenset[int],
-    images: frozenset[int],
-    base_url: str,
-) -> None:
-    attributes = node.attributes
-    if identity in emoji:
-        collector.add_text(attributes.get("alt") or "")
-    elif identity in images:
-        url = absolute_url(attributes.get("src"), base_url)
+def _read_image(node: LexborNode, collector: _Collector, marks: _Marks, base_url: str) -> None:
+    if marks.has(_Marks.EMOJI, node, "img"):
+        collector.add_text(node.attrs.get("alt") or "")
+    elif marks.has(_Marks.IMAGES, node, "img"):
+        url = absolute_url(node.attrs.get("src"), base_url)
         if url is not None:
             collector.images.append(url)
 
 
 def _quote_header(
-    quote: LexborNode, selectors: ContentSelectors, page: Page
+    quote: LexborNode, selectors: ContentSelectors, marks: _Marks
 ) -> tuple[str | None, str | None]:
     """Return (author, quoted post id) from a quote block's own header."""
-    cite = _own_cite(quote, selectors, page)
+    cite = _own_cite(quote, selectors, marks)
     author: str | None = None
     post_id: str | None = None
-    if cite is not None:
+    in_block = selectors.quote_author_in_block
+    if in_block.attribute or in_block.css:
+        author = pick(quote, in_block)
+    if cite is not None and author is None:
         author = pick(cite, selectors.quote_author) if selectors.quote_author.css else None
         if author is None:
-            author = _author_from_header(cite, selectors, page)
+            author = _author_from_header(cite, selectors)
+    if cite is not None:
         post_id = pick(cite, selectors.quote_post_id) if selectors.quote_post_id.css else None
     if post_id is None and (
         selectors.quote_post_id_fallback.attribute or selectors.quote_post_id_fallback.css
@@ -231,29 +371,24 @@ def _quote_header(
     return author, post_id
 
 
-def _own_cite(quote: LexborNode, selectors: ContentSelectors, page: Page) -> LexborNode | None:
+def _own_cite(quote: LexborNode, selectors: ContentSelectors, marks: _Marks) -> LexborNode | None:
     """The first header inside ``quote`` whose nearest enclosing quote is ``quote`` itself."""
-    quote_nodes = page.node_set(selectors.quote)
-    for cite in quote.css(selectors.quote_cite):
-        parent = cite.parent
-        while parent is not None and parent.mem_id not in quote_nodes:
-            parent = parent.parent
-        if parent is not None and parent.mem_id == quote.mem_id:
-            return cite
+    cite = quote.css_first(selectors.quote_cite)
+    if cite is None:
         return None
-    return None
+    parent = cite.parent
+    while parent is not None and not marks.has(_Marks.QUOTE, parent, parent.tag or ""):
+        parent = parent.parent
+    return cite if parent is not None and parent.mem_id == quote.mem_id else None
 
 
-def _author_from_header(cite: LexborNode, selectors: ContentSelectors, page: Page) -> str | None:
+def _author_from_header(cite: LexborNode, selectors: ContentSelectors) -> str | None:
     """The name in a header without a profile link: its text minus noise and "wrote:"."""
     text = node_text(cite)
-    noise = page.node_set(selectors.quote_cite_noise)
-    if noise:
-        for node in cite.traverse():
-            if node.mem_id in noise:
-                part = node_text(node)
-                if part:
-                    text = text.replace(part, " ")
+    for node in cite.css(selectors.quote_cite_noise) if selectors.quote_cite_noise else []:
+        part = node_text(node)
+        if part:
+            text = text.replace(part, " ")
     text = " ".join(text.split())
     lowered = text.lower()
     for phrase in selectors.wrote_phrases:

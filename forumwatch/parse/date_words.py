@@ -8,62 +8,66 @@ in another language (Portuguese "out", Polish "sie") are left out on purpose.
 
 from __future__ import annotations
 
+
+def _words(text: str) -> tuple[str, ...]:
+    """Split a space-separated word list (kept as one string for readability)."""
+    return tuple(text.split())
+
+
 _MONTH_WORDS: dict[int, tuple[str, ...]] = {
-    1: (
+    1: _words(
         "january jan januar jänner jän januari enero ene janvier janv gennaio gen janeiro "
         "ocak oca январь января янв styczeń stycznia"
-    ).split(),
-    2: (
+    ),
+    2: _words(
         "february feb februar februari febrero février fevrier févr fevr febbraio fevereiro "
         "fev şubat subat şub sub февраль февраля фев luty lutego"
-    ).split(),
-    3: (
+    ),
+    3: _words(
         "march mar märz mär mrz maerz maart mrt marzo mars março marco mart март марта мар "
         "marzec marca"
-    ).split(),
-    4: (
-        "april apr abril abr avril avr aprile nisan nis апрель апреля апр kwiecień kwietnia"
-    ).split(),
-    5: ("may mai mei mayo maggio mag maio mayıs mayis май мая maj maja").split(),
-    6: (
+    ),
+    4: _words("april apr abril abr avril avr aprile nisan nis апрель апреля апр kwiecień kwietnia"),
+    5: _words("may mai mei mayo maggio mag maio mayıs mayis май мая maj maja"),
+    6: _words(
         "june jun juni junio juin giugno giu junho haziran haz июнь июня июн czerwiec czerwca"
-    ).split(),
-    7: (
+    ),
+    7: _words(
         "july jul juli julio juillet juil luglio lug julho temmuz tem июль июля июл lipiec lipca"
-    ).split(),
-    8: (
+    ),
+    8: _words(
         "august aug augustus agosto ago août aout ağustos agustos ağu agu август августа авг "
         "sierpień sierpnia"
-    ).split(),
-    9: (
+    ),
+    9: _words(
         "september sep sept septiembre setiembre septembre settembre setembro set eylül eylul "
         "eyl сентябрь сентября сен сент wrzesień września"
-    ).split(),
-    10: (
+    ),
+    10: _words(
         "october oct oktober okt octubre octobre ottobre ott outubro ekim eki октябрь октября "
         "окт październik października"
-    ).split(),
-    11: (
+    ),
+    11: _words(
         "november nov noviembre novembre novembro kasım kasim kas ноябрь ноября ноя нояб "
         "listopad listopada"
-    ).split(),
-    12: (
+    ),
+    12: _words(
         "december dec dezember dez diciembre dic décembre decembre déc dicembre dezembro "
         "aralık aralik ara декабрь декабря дек grudzień grudnia"
-    ).split(),
+    ),
 }
 
-MONTHS: dict[str, int] = {
-    word: month for month, words in _MONTH_WORDS.items() for word in words
-}
+MONTHS: dict[str, int] = {word: month for month, words in _MONTH_WORDS.items() for word in words}
 """Month name or abbreviation (lower case, without a trailing dot) -> month number."""
 
 TODAY_WORDS = frozenset(
-    "today heute сегодня hoy vandaag bugün aujourd'hui aujourd’hui oggi hoje dzisiaj dziś".split()
+    _words("today heute сегодня hoy vandaag bugün aujourd'hui aujourd’hui oggi hoje dzisiaj dziś")
 )
-YESTERDAY_WORDS = frozenset("yesterday gestern вчера ayer gisteren dün hier ieri ontem wczoraj".split())
+YESTERDAY_WORDS = frozenset(
+    _words("yesterday gestern вчера ayer gisteren dün hier ieri ontem wczoraj")
+)
 
-AGO_WORDS = frozenset("ago назад geleden önce fa atrás temu vor hace il há".split())
+AGO_WORDS = frozenset(_words("ago назад geleden önce fa atrás temu vor hace il há"))
 """Words that make "N units" a past offset: after the number (ago) or before it (vor, hace)."""
 
 NOW_PHRASES = (
@@ -83,40 +87,38 @@ NOW_PHRASES = (
     "przed chwilą",
 )
 
-ONE_WORDS = frozenset(
-    "a an one ein eine einer einem einen un una une uno bir een".split()
-)
+ONE_WORDS = frozenset(_words("a an one ein eine einer einem einen un una une uno bir een"))
 """Articles that stand for the number 1 in "an hour ago", "vor einer Stunde"."""
 
 _UNIT_WORDS: dict[int, tuple[str, ...]] = {
-    1: (
+    1: _words(
         "second seconds sec secs sekunde sekunden секунду секунды секунд секунда segundo "
         "segundos seconde seconden saniye secondes secondo secondi sekund sekundy"
-    ).split(),
-    60: (
+    ),
+    60: _words(
         "minute minutes min mins minuten минуту минуты минут минута minuto minutos minuut "
         "dakika minuti minut minuty"
-    ).split(),
-    3600: (
+    ),
+    3600: _words(
         "hour hours hr hrs stunde stunden час часа часов hora horas uur saat heure heures "
         "ora ore godzina godziny godzin godzinę"
-    ).split(),
-    86400: (
+    ),
+    86400: _words(
         "day days tag tage tagen день дня дней día días dia dias dag dagen gün jour jours "
         "giorno giorni dzień dni"
-    ).split(),
-    604800: (
+    ),
+    604800: _words(
         "week weeks woche wochen неделю недели недель неделя semana semanas weken hafta "
         "semaine semaines settimana settimane tydzień tygodnie tygodni"
-    ).split(),
-    2592000: (
+    ),
+    2592000: _words(
         "month months monat monate monaten месяц месяца месяцев mes meses maand maanden ay "
         "mois mese mesi miesiąc miesiące miesięcy"
-    ).split(),
-    31536000: (
+    ),
+    31536000: _words(
         "year years jahr jahre jahren год года лет año años ano anos jaar jaren yıl yil ans "
         "année années anno anni rok lata lat"
-    ).split(),
+    ),
 }
 
 UNITS: dict[str, int] = {word: seconds for seconds, words in _UNIT_WORDS.items() for word in words}

@@ -20,7 +20,7 @@ None, as for anything unreadable (the caller records a parse problem). A date wi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -223,6 +223,12 @@ class DateReader:
             match = pattern.search(normal)
             if match is not None:
                 parts = _parts_from_format(match, now, self.zone)
+                if parts is not None and "hour" not in pattern.groupindex:
+                    # A date-only format (MyBB keeps date and time formats apart).
+                    rest = normal[: match.start()] + " " + normal[match.end() :]
+                    clock = _find_time(rest)
+                    if clock is not None:
+                        parts = replace(parts, hour=clock.hour, minute=clock.minute)
                 if parts is not None:
                     return self._to_utc(parts)
         relative = self._relative(normal, now)
@@ -253,9 +259,14 @@ class DateReader:
             return None
         try:
             local = datetime(
-                parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second,
+                parts.year,
+                parts.month,
+                parts.day,
+                parts.hour,
+                parts.minute,
+                parts.second,
                 tzinfo=self.zone,
-            )  # fmt: skip
+            )
         except ValueError:
             return None
         return local.astimezone(UTC)
@@ -354,9 +365,7 @@ def _infer_year(month: int, day: int, now: datetime | None, zone: ZoneInfo) -> i
     return today.year - 1 if candidate > today + timedelta(days=1) else today.year
 
 
-def _parts_from_format(
-    match: re.Match[str], now: datetime | None, zone: ZoneInfo
-) -> _Parts | None:
+def _parts_from_format(match: re.Match[str], now: datetime | None, zone: ZoneInfo) -> _Parts | None:
     found = match.groupdict()
     month: int | None = None
     if found.get("month"):
@@ -423,16 +432,14 @@ def _find_calendar_date(
         before = _DAY_BEFORE.search(normal, 0, word.start())
         if before is not None:
             year_match = _YEAR_AFTER.match(normal[end:])
-            year = _year_of(year_match)
             stop = end + (year_match.end() if year_match else 0)
-            return year, month_number, int(before.group(1)), before.start(), stop
+            return _year_of(year_match), month_number, int(before.group(1)), before.start(), stop
         after = _DAY_AFTER.match(normal[end:])
         if after is not None:
             day_end = end + after.end()
             year_match = _YEAR_AFTER.match(normal[day_end:])
-            year = _year_of(year_match)
             stop = day_end + (year_match.end() if year_match else 0)
-            return year, month_number, int(after.group(1)), word.start(), stop
+            return _year_of(year_match), month_number, int(after.group(1)), word.start(), stop
     return None
 
 

@@ -20,8 +20,11 @@ MAX_DEPTH = 512
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]{0,30})(?=[\s/>])[^>]*>")
 _VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr keygen frame".split()
-)
+    (
+        "area", "base", "br", "col", "embed", "frame", "hr", "img", "input", "keygen", "link",
+        "meta", "param", "source", "track", "wbr",
+    )
+)  # fmt: skip
 # Elements whose opening tag closes an open sibling of the same kind.
 _SIBLING_CLOSING = {
     "p": ("p",),
@@ -38,7 +41,8 @@ _RAW_TEXT = frozenset(("script", "style", "textarea", "title", "xmp", "plaintext
 
 def needs_nesting_limit(html: str) -> bool:
     """True when ``html`` has enough tags that its nesting depth must be checked."""
-    return html.count("<") > TAG_COUNT_THRESHOLD
+    # A tag takes at least 3 characters, so short pages are not even counted.
+    return len(html) > 3 * TAG_COUNT_THRESHOLD and html.count("<") > TAG_COUNT_THRESHOLD
 
 
 def limit_nesting(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:

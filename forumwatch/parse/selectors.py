@@ -43,13 +43,20 @@ class PageSelectors:
         kind_url_rules: (kind, regular expression on the URL) pairs, the fallback.
         board_title: the board's name.
         timezone: element whose ``title`` attribute (or text) names the board's timezone.
-        breadcrumb_links: links of the breadcrumb trail, outermost first.
+        breadcrumbs: the breadcrumb trail (scope of ``breadcrumb_links``), or None.
+        breadcrumb_links: items of the breadcrumb trail, outermost first.
+        breadcrumb_id: the section id of a breadcrumb item (alternatives tried in order).
         section_id: the section id in a section link (breadcrumbs, rows, headers).
         thread_link: the thread's own link at the top of a thread page.
         thread_id: the thread id in a thread link.
         post_id_in_url: the post id in a post permalink.
         user_id: the member id in a profile link.
+        toolbar: the first bar above the posts/threads; when set, ``thread_locked``,
+            ``pagination`` and ``item_count`` are looked up inside it (faster, and ignores
+            look-alikes further down the page).
         thread_locked: found on a thread page when the thread is locked.
+        thread_prefix: native thread prefixes/labels shown in the thread's title on a thread
+            page; their text is read as tags and left out of the title.
         pagination: the page's pagination block (the first match is used).
         pagination_current: the current page number inside the block.
         pagination_links: links to other pages inside the block (their text is the number).
@@ -64,13 +71,17 @@ class PageSelectors:
     kind_url_rules: tuple[tuple[PageKind, str], ...] = ()
     board_title: str = "title"
     timezone: str | None = None
+    breadcrumbs: str | None = None
     breadcrumb_links: str = ""
+    breadcrumb_id: tuple[Pick, ...] = ()
     section_id: Pick = field(default_factory=Pick)
     thread_link: str = ""
     thread_id: Pick = field(default_factory=Pick)
     post_id_in_url: Pick = field(default_factory=Pick)
     user_id: Pick = field(default_factory=Pick)
+    toolbar: str | None = None
     thread_locked: str | None = None
+    thread_prefix: str | None = None
     pagination: str = ""
     pagination_current: str = ""
     pagination_links: str = "a"
@@ -80,6 +91,11 @@ class PageSelectors:
     page_param_is_offset: bool = False
     drop_params: tuple[str, ...] = ()
 
+    @property
+    def crawl_drop_params(self) -> tuple[str, ...]:
+        """Parameters dropped from links to a thread's or section's first page."""
+        return (*self.drop_params, self.page_param)
+
 
 @dataclass(frozen=True, slots=True)
 class PostSelectors:
@@ -88,6 +104,7 @@ class PostSelectors:
     Attributes:
         container: each post (a page-wide selector).
         native_id: the post id, read from the container.
+        native_id_fallback: where else the post id may be (a permalink).
         author: the author's name element; a link to the profile when there is one.
         author_fallback: where the name is when ``author`` is missing (guests).
         time: the post time element (``datetime`` attribute preferred, else its text).
@@ -101,6 +118,7 @@ class PostSelectors:
 
     container: str = ""
     native_id: Pick = field(default_factory=Pick)
+    native_id_fallback: Pick = field(default_factory=Pick)
     author: str = ""
     author_fallback: str | None = None
     time: str = "time"
@@ -123,6 +141,8 @@ class ContentSelectors:
         quote_cite_noise: parts of the header that are not the name (dates, arrows).
         quote_post_id: the quoted post's id inside the header.
         quote_post_id_fallback: the quoted post's id read from the quote block itself.
+        quote_author_in_block: the quoted member's name read from the quote block itself (an
+            attribute such as ``data-username``); tried before the header.
         excluded: engine chrome that is not the author's text (code box headers, signatures).
         emoji: images that stand for a character (their ``alt`` is the text).
         images: posted images (their ``src`` is a link).
@@ -136,6 +156,7 @@ class ContentSelectors:
     quote_cite_noise: str | None = None
     quote_post_id: Pick = field(default_factory=Pick)
     quote_post_id_fallback: Pick = field(default_factory=Pick)
+    quote_author_in_block: Pick = field(default_factory=Pick)
     excluded: str = "script, style, template"
     emoji: str | None = None
     images: str | None = None
@@ -157,6 +178,8 @@ class ListingSelectors:
         last_post_time: the time of the last post.
         sticky: matched against the row and its descendants: the thread is pinned.
         locked: matched against the row and its descendants: the thread is closed.
+        prefix: native thread prefixes/labels in the row (not part of the title link); their
+            text is read as tags.
     """
 
     section_link: str = ""
@@ -168,6 +191,7 @@ class ListingSelectors:
     last_post_time: str | None = None
     sticky: str | None = None
     locked: str | None = None
+    prefix: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +236,8 @@ _NOT_SELECTORS = frozenset(("page_param", "drop_params", "wrote_phrases", "page_
 def _checks(value: Any) -> list[tuple[str, str]]:
     """Every ("css", selector) and ("regex", pattern) pair inside a selectors value."""
     found: list[tuple[str, str]] = []
+    if isinstance(value, tuple) and all(isinstance(item, Pick) for item in value):
+        return [check for item in value for check in _checks(item)]
     if isinstance(value, Pick):
         if value.css:
             found.append(("css", value.css))

@@ -19,7 +19,6 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
 
-_WHITESPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SCHEMES_DROPPED = ("javascript:", "data:", "vbscript:", "about:", "blob:")
 _INT = re.compile(r"\d[\d,.\u00a0\u202f' ]*")
@@ -44,12 +43,12 @@ _EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 def collapse_whitespace(text: str) -> str:
     """Collapse every run of whitespace (newlines included) to one space and strip the ends."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def clean_line(text: str) -> str:
     """Collapse whitespace runs inside one line of text and strip it."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def first_int(text: str | None) -> int | None:
@@ -69,6 +68,7 @@ def first_int(text: str | None) -> int | None:
     return int(digits)
 
 
+@lru_cache(maxsize=8192)
 def absolute_url(href: str | None, base_url: str) -> str | None:
     """Resolve ``href`` against ``base_url``; None for empty, script or fragment-only links.
 
@@ -89,6 +89,7 @@ def absolute_url(href: str | None, base_url: str) -> str | None:
     return resolved
 
 
+@lru_cache(maxsize=8192)
 def canonical_url(url: str, drop_params: tuple[str, ...] = ("sid",)) -> str:
     """Return ``url`` without its fragment and without the named query parameters.
 
@@ -110,6 +111,7 @@ def canonical_url(url: str, drop_params: tuple[str, ...] = ("sid",)) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+@lru_cache(maxsize=8192)
 def query_param(url: str, name: str) -> str | None:
     """Return the first value of query parameter ``name`` in ``url`` (None when absent)."""
     try:
@@ -123,6 +125,7 @@ def query_param(url: str, name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def set_query_param(url: str, name: str, value: str | None) -> str:
     """Return ``url`` with query parameter ``name`` set to ``value`` (removed when None)."""
     try:
@@ -177,12 +180,18 @@ def find_bare_urls(text: str) -> list[str]:
         return []
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
-    for match in _SCHEME_URL.finditer(text):
-        url = _trim_url(match.group(0))
-        if "://" in url and len(url) > url.find("://") + 3:
-            found.append((match.start(), _refang(url)))
-            taken.append((match.start(), match.start() + len(url)))
-    for pattern, needs_suffix in ((_ONION_URL, False), (_BARE_HOST_PATH, True)):
+    if "://" in text:
+        for match in _SCHEME_URL.finditer(text):
+            url = _trim_url(match.group(0))
+            if "://" in url and len(url) > url.find("://") + 3:
+                found.append((match.start(), _refang(url)))
+                taken.append((match.start(), match.start() + len(url)))
+    patterns: list[tuple[re.Pattern[str], bool]] = []
+    if ".onion" in text or ".ONION" in text.upper():
+        patterns.append((_ONION_URL, False))
+    if "/" in text:
+        patterns.append((_BARE_HOST_PATH, True))
+    for pattern, needs_suffix in patterns:
         for match in pattern.finditer(text):
             start = match.start()
             if any(a <= start < b for a, b in taken):
@@ -199,5 +208,27 @@ def find_bare_urls(text: str) -> list[str]:
 
 def snippet(text: str, limit: int = 160) -> str:
     """Return a short one-line excerpt of ``text`` for a parse problem."""
-    line = collapse_whitespace(text)
+    line = collapse_whitespace(text[: limit * 8])
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+_TAG_PREFIX = re.compile(r"^\s*[\[【]([^\[\]【】]{1,40})[\]】]")
+
+
+def title_tags(title: str) -> tuple[str, ...]:
+    """Return the bracketed prefixes of a thread title: ``"[Original] [HD] x"`` -> Original, HD.
+
+    Boards without native prefixes write them into the title; the title itself is kept as
+    displayed.
+    """
+    tags: list[str] = []
+    rest = title
+    while len(tags) < 8:
+        match = _TAG_PREFIX.match(rest)
+        if match is None:
+            break
+        tag = collapse_whitespace(match.group(1))
+        if tag:
+            tags.append(tag)
+        rest = rest[match.end() :]
+    return tuple(tags)

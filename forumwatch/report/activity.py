@@ -53,8 +53,9 @@ def _chart_series(series: Series, label: str) -> ChartSeries:
     return ChartSeries(label, [(p.day, p.value) for p in series.points])
 
 
-def site_activity(store: Store, site_id: int, name: str, start: date, end: date,
-                  max_gap_days: int) -> SiteActivity:
+def site_activity(
+    store: Store, site_id: int, name: str, start: date, end: date, max_gap_days: int
+) -> SiteActivity:
     """Compute one site's series and chart."""
     total = posts_per_day(store, site_id, start, end, max_gap_days=max_gap_days, name=name)
     by_section = posts_per_day_by_section(store, site_id, start, end, max_gap_days)

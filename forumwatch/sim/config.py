@@ -53,7 +53,7 @@ class EventConfig:
     """
 
     keyword_wave_start: date = date(2020, 2, 20)
-    keyword_wave_peak: date = date(2020, 3, 22)
+    keyword_wave_peak: date = date(2020, 3, 18)
     keyword_wave_fade: date = date(2020, 6, 1)
     keyword_wave_peak_share: float = 0.30
     image_spike_start: date = date(2020, 3, 1)
@@ -134,7 +134,8 @@ class WorldConfig:
 
     def to_json(self) -> dict[str, Any]:
         """Return the config as a JSON-serialisable dict (dates as ISO strings)."""
-        return _jsonable(asdict(self))
+        result: dict[str, Any] = _jsonable(asdict(self))
+        return result
 
 
 def parse_size(text: str) -> str | int:

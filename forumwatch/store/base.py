@@ -75,6 +75,42 @@ class SiteState:
     last_crawl_started_at: datetime | None
     last_crawl_finished_at: datetime | None
     last_complete_crawl_at: datetime | None
+    # Crawler state (migration 3): the open crawl pass, and the scheduler's plan.
+    pass_started_at: datetime | None = None
+    next_crawl_at: datetime | None = None
+    unavailable_runs: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierEntry:
+    """One URL of a site's open crawl pass.
+
+    ``state`` is ``pending``, ``done`` or ``failed``; ``thread_json`` holds the thread as its
+    listing showed it (for thread entries), so a resumed crawl knows what it was after.
+    """
+
+    url: str
+    kind: str
+    state: str = "pending"
+    thread_json: str | None = None
+    error_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchBucket:
+    """How a site's fetches went in one hour or day (UTC): the availability series."""
+
+    site_id: int
+    start: datetime
+    attempts: int
+    succeeded: int
+    failed: int
+    errors: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def available(self) -> bool:
+        """True when at least one fetch in the period succeeded."""
+        return self.succeeded > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +267,47 @@ class Store(Protocol):
 
     def archived_fetches(self) -> Iterator[ArchivedFetch]:
         """Every fetch whose response was archived, for re-hashing against the WARC files."""
+
+    # -- crawl state (migration 3) -----------------------------------------------------------
+    def begin_crawl_pass(
+        self, site_id: int, started_at: datetime, entries: Sequence[FrontierEntry]
+    ) -> None:
+        """Open a new crawl pass: forget the old frontier, record the start, add ``entries``."""
+
+    def frontier(self, site_id: int) -> list[FrontierEntry]:
+        """Every entry of the site's open pass, in the order they were discovered."""
+
+    def advance_frontier(
+        self,
+        site_id: int,
+        url: str,
+        state: str,
+        finished_at: datetime,
+        error_class: str | None = None,
+        discovered: Sequence[FrontierEntry] = (),
+    ) -> None:
+        """Mark one entry finished and add the entries it led to (known URLs are kept)."""
+
+    def end_crawl_pass(self, site_id: int) -> None:
+        """Close the site's pass and clear its frontier."""
+
+    def set_crawl_schedule(
+        self, site_id: int, next_crawl_at: datetime | None, unavailable_runs: int
+    ) -> None:
+        """Record when the site is next due and how many runs in a row found it down."""
+
+    def fetch_availability(
+        self,
+        start: datetime,
+        end: datetime,
+        granularity: str = "hour",
+        site_ids: Sequence[int] | None = None,
+    ) -> list[FetchBucket]:
+        """Fetch outcomes per site per ``hour`` or ``day`` (UTC) in ``[start, end)``.
+
+        Only periods with at least one attempt are returned: a missing period was not
+        monitored, which is not the same as down.
+        """
 
     def post_digest(self) -> str:
         """A SHA-256 over every stored post and version (site, native id, hash, version).

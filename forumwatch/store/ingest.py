@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import replace
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -160,8 +160,7 @@ class PageWriter:
         new_sections = self._upsert_sections(item.site_id, sections, item.captured_at)
         section_native = page.section.native_id if page.section is not None else None
         threads = [
-            t if t.section_native_id or section_native is None
-            else _with_section(t, section_native)
+            t if t.section_native_id or section_native is None else _with_section(t, section_native)
             for t in page.threads
         ]
         new_threads, moved = self._upsert_threads(item.site_id, threads, item.captured_at)
@@ -324,7 +323,9 @@ class PageWriter:
         existing = {
             row.native_id: row
             for row in self.connection.execute(
-                select(table).where(and_(table.c.site_id == site_id, table.c.native_id.in_(list(posts))))
+                select(table).where(
+                    and_(table.c.site_id == site_id, table.c.native_id.in_(list(posts)))
+                )
             )
         }
         fresh = [p for native_id, p in posts.items() if native_id not in existing]
@@ -422,7 +423,10 @@ class PageWriter:
         ids = dict(
             self.connection.execute(
                 select(table.c.native_id, table.c.id).where(
-                    and_(table.c.site_id == site_id, table.c.native_id.in_([p.native_id for p in fresh]))
+                    and_(
+                        table.c.site_id == site_id,
+                        table.c.native_id.in_([p.native_id for p in fresh]),
+                    )
                 )
             ).all()
         )
@@ -484,7 +488,7 @@ class PageWriter:
         annotations = {(a.kind, a.value, a.detail) for a in enrichment.annotations}
         if annotations:
             self.connection.execute(
-                insert(schema.annotations),
+                insert(schema.post_annotations),
                 [
                     {"post_id": post_id, "kind": kind, "value": value, "detail": detail}
                     for kind, value, detail in sorted(annotations)
@@ -517,8 +521,9 @@ class PageWriter:
         found = {
             row.normalised_url: row
             for row in self.connection.execute(
-                select(urls.c.id, urls.c.normalised_url, urls.c.first_seen_at, urls.c.share_count)
-                .where(urls.c.normalised_url.in_(list(distinct)))
+                select(
+                    urls.c.id, urls.c.normalised_url, urls.c.first_seen_at, urls.c.share_count
+                ).where(urls.c.normalised_url.in_(list(distinct)))
             )
         }
         self.connection.execute(
@@ -536,7 +541,9 @@ class PageWriter:
         occurrences = Counter(link.normalised_url for link in links)
         for normalised, row in found.items():
             changes: dict[str, Any] = {"share_count": row.share_count + occurrences[normalised]}
-            if posted_at is not None and (row.first_seen_at is None or posted_at < row.first_seen_at):
+            if posted_at is not None and (
+                row.first_seen_at is None or posted_at < row.first_seen_at
+            ):
                 changes["first_seen_at"] = posted_at
                 changes["first_post_id"] = post_id
             self.connection.execute(update(urls).where(urls.c.id == row.id).values(**changes))
@@ -546,7 +553,9 @@ class PageWriter:
         links, urls, posts = schema.links, schema.urls, schema.posts
         url_ids = {
             int(row[0])
-            for row in self.connection.execute(select(links.c.url_id).where(links.c.post_id == post_id))
+            for row in self.connection.execute(
+                select(links.c.url_id).where(links.c.post_id == post_id)
+            )
         }
         self.connection.execute(delete(links).where(links.c.post_id == post_id))
         for url_id in url_ids:
@@ -579,7 +588,12 @@ class PageWriter:
         ).all()
         quotes_json = json.dumps(
             [
-                {"depth": q.depth, "author": q.author, "post_id": q.quoted_post_native_id, "text": q.text}
+                {
+                    "depth": q.depth,
+                    "author": q.author,
+                    "post_id": q.quoted_post_native_id,
+                    "text": q.text,
+                }
                 for q in quotes
             ],
             ensure_ascii=False,
@@ -635,7 +649,7 @@ class PageWriter:
                 captured_at=item.captured_at,
             )
         )
-        for table in (schema.quotes, schema.annotations):
+        for table in (schema.quotes, schema.post_annotations):
             self.connection.execute(delete(table).where(table.c.post_id == post_id))
         self._unlink_urls(post_id)
         self._write_children(post_id, post, enrichment)
@@ -659,7 +673,12 @@ class PageWriter:
                 content_hash=post.content_hash(),
                 quotes_json=json.dumps(
                     [
-                        {"depth": q.depth, "author": q.author, "post_id": q.post_native_id, "text": q.text}
+                        {
+                            "depth": q.depth,
+                            "author": q.author,
+                            "post_id": q.post_native_id,
+                            "text": q.text,
+                        }
                         for q in post.quotes
                     ],
                     ensure_ascii=False,

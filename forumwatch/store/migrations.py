@@ -37,6 +37,27 @@ def add_column(connection: Connection, table: Table, column: Column[object]) -> 
     connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {column_type}'))
 
 
+def _add_crawler_columns(connection: Connection) -> None:
+    """Migration 3: the sites columns the crawler needs, filled for existing rows."""
+    for column in (
+        schema.sites.c.profile_toml,
+        schema.sites.c.pass_started_at,
+        schema.sites.c.next_crawl_at,
+        schema.sites.c.unavailable_runs,
+    ):
+        add_column(connection, schema.sites, column)
+    connection.execute(
+        schema.sites.update()
+        .where(schema.sites.c.profile_toml.is_(None))
+        .values(profile_toml="")
+    )
+    connection.execute(
+        schema.sites.update()
+        .where(schema.sites.c.unavailable_runs.is_(None))
+        .values(unavailable_runs=0)
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(
         1,
@@ -53,10 +74,16 @@ MIGRATIONS: list[Migration] = [
             schema.quotes,
             schema.urls,
             schema.links,
-            schema.annotations,
+            schema.post_annotations,
             schema.parse_problems,
             schema.daily_counts,
         ),
+    ),
+    Migration(
+        3,
+        "crawler: site profiles, crawl passes and frontier, crawl schedule",
+        creates=(schema.crawl_frontier,),
+        steps=(_add_crawler_columns,),
     ),
 ]
 

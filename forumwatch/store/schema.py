@@ -88,6 +88,14 @@ sites = Table(
     Column("last_crawl_finished_at", UTCDateTime),
     # Start of the last run that went through the whole site: the incremental cut-off.
     Column("last_complete_crawl_at", UTCDateTime),
+    # Added by migration 3 (crawler): the site's TOML profile ([crawl], [login], [parse]), kept
+    # with the site so workers elsewhere crawl it alike; never holds a password.
+    Column("profile_toml", Text, nullable=False, default="", server_default=""),
+    # Start of the crawl pass whose frontier is in crawl_frontier (None: no pass open).
+    Column("pass_started_at", UTCDateTime),
+    # The scheduler's plan: when the site is next due, and how many runs in a row found it down.
+    Column("next_crawl_at", UTCDateTime),
+    Column("unavailable_runs", Integer, nullable=False, default=0, server_default="0"),
 )
 
 sections = Table(
@@ -261,15 +269,15 @@ links = Table(
 )
 Index("ix_links_url", links.c.url_id)
 
-annotations = Table(
-    "annotations",
+post_annotations = Table(
+    "post_annotations",
     metadata,
     Column("post_id", IdType, ForeignKey("posts.id"), primary_key=True),
     Column("kind", String(40), primary_key=True),
     Column("value", String(300), primary_key=True),
     Column("detail", String(300), primary_key=True),
 )
-Index("ix_annotations_kind_value", annotations.c.kind, annotations.c.value)
+Index("ix_post_annotations_kind_value", post_annotations.c.kind, post_annotations.c.value)
 
 parse_problems = Table(
     "parse_problems",
@@ -289,6 +297,25 @@ parse_problems = Table(
     ),
 )
 Index("ix_parse_problems_site", parse_problems.c.site_id)
+
+# The crawl frontier (migration 3): every URL of the open crawl pass of a site, pending or
+# finished, so a killed crawl resumes where it stopped. A pass is cleared when it ends.
+crawl_frontier = Table(
+    "crawl_frontier",
+    metadata,
+    _id(),
+    Column("site_id", IdType, ForeignKey("sites.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("state", String(10), nullable=False, default="pending"),
+    # The thread as its listing showed it (JSON), for thread entries.
+    Column("thread_json", Text),
+    Column("error_class", String(60)),
+    Column("discovered_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    UniqueConstraint("site_id", "url", name="uq_crawl_frontier_site_url"),
+)
+Index("ix_crawl_frontier_site_state", crawl_frontier.c.site_id, crawl_frontier.c.state)
 
 # Rollups maintained at ingest: one row per metric, site, section, key and UTC day, so a
 # series query reads tens of rows whatever the corpus size. section_id 0 and key '' mean

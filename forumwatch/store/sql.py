@@ -8,8 +8,8 @@ Everything here is SQLAlchemy Core that runs unchanged on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -30,11 +30,12 @@ from forumwatch.store.base import (
     StoredSection,
     ThreadProgress,
 )
+from forumwatch.store.crawlstate import CrawlStateQueries
 from forumwatch.store.ingest import Dialect, PageWriter
 from forumwatch.store.migrations import apply_migrations, current_version
 
 
-class SQLStore:
+class SQLStore(CrawlStateQueries):
     """A Store over a SQLAlchemy engine. Subclasses set ``dialect`` and create the engine."""
 
     dialect: Dialect
@@ -66,6 +67,7 @@ class SQLStore:
             proxy=row.proxy,
             defunct=bool(row.defunct),
             id=int(row.id),
+            profile_toml=row.profile_toml or "",
         )
 
     def add_site(self, site: Site, now: datetime) -> Site:
@@ -82,6 +84,7 @@ class SQLStore:
             "timezone": site.timezone,
             "proxy": site.proxy,
             "defunct": site.defunct,
+            "profile_toml": site.profile_toml,
             "created_at": now,
             "status": "new",
         }
@@ -105,6 +108,7 @@ class SQLStore:
                     timezone=site.timezone,
                     proxy=site.proxy,
                     defunct=site.defunct,
+                    profile_toml=site.profile_toml,
                 )
             )
             if result.rowcount == 0:
@@ -138,7 +142,12 @@ class SQLStore:
         with self.engine.begin() as connection:
             post_ids = select(schema.posts.c.id).where(schema.posts.c.site_id == site_id)
             thread_ids = select(schema.threads.c.id).where(schema.threads.c.site_id == site_id)
-            for table in (schema.links, schema.quotes, schema.annotations, schema.post_versions):
+            for table in (
+                schema.links,
+                schema.quotes,
+                schema.post_annotations,
+                schema.post_versions,
+            ):
                 connection.execute(delete(table).where(table.c.post_id.in_(post_ids)))
             connection.execute(
                 update(schema.urls)
@@ -193,11 +202,16 @@ class SQLStore:
                     sites.c.last_crawl_started_at,
                     sites.c.last_crawl_finished_at,
                     sites.c.last_complete_crawl_at,
+                    sites.c.pass_started_at,
+                    sites.c.next_crawl_at,
+                    sites.c.unavailable_runs,
                 ).where(sites.c.id == site_id)
             ).first()
         if row is None:
             raise NotFoundError(f"no site with id {site_id}")
-        return SiteState(str(row[0]), row[1], row[2], row[3], row[4])
+        return SiteState(
+            str(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], int(row[7] or 0)
+        )
 
     # -- writing -----------------------------------------------------------------------
     def record_fetch(self, site_id: int, fetch: Fetch) -> int:
@@ -266,7 +280,9 @@ class SQLStore:
             connection.execute(
                 update(schema.threads)
                 .where(
-                    and_(schema.threads.c.site_id == site_id, schema.threads.c.native_id == native_id)
+                    and_(
+                        schema.threads.c.site_id == site_id, schema.threads.c.native_id == native_id
+                    )
                 )
                 .values(
                     crawled_replies=replies,
@@ -310,7 +326,13 @@ class SQLStore:
             rows = connection.execute(query).all()
         return [
             StoredSection(
-                int(r.id), int(r.site_id), r.native_id, r.parent_native_id, r.title, r.url, r.language
+                int(r.id),
+                int(r.site_id),
+                r.native_id,
+                r.parent_native_id,
+                r.title,
+                r.url,
+                r.language,
             )
             for r in rows
         ]
@@ -436,7 +458,12 @@ class SQLStore:
                 return
             for row in rows:
                 yield ArchivedFetch(
-                    int(row.id), row.url, row.sha256, row.warc_file, int(row.warc_offset), row.warc_length
+                    int(row.id),
+                    row.url,
+                    row.sha256,
+                    row.warc_file,
+                    int(row.warc_offset),
+                    row.warc_length,
                 )
             last_id = int(rows[-1].id)
 

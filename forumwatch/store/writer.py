@@ -9,12 +9,15 @@ did not happen.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from forumwatch.models import Fetch
 from forumwatch.store.base import IngestItem, IngestResult, Store, ThreadProgress
+
+_T = TypeVar("_T")
 
 
 class StoreWriter:
@@ -112,6 +115,11 @@ class StoreWriter:
             finished_at,
             complete_crawl_at,
         )
+
+    async def call(self, function: Callable[..., _T], *args: object) -> _T:
+        """Run any store method on the writer's thread, after every write queued before it."""
+        result = await self._run(function, *args)
+        return result  # type: ignore[return-value]
 
     def close(self) -> None:
         """Wait for queued writes and stop the thread."""

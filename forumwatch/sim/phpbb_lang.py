@@ -1,0 +1,333 @@
+"""phpBB interface strings (English and Russian language packs) and date names, as data."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "html_lang": "en-gb",
+    "index_page": "Index page",
+    "board_index": "Board index",
+    "skip": "Skip to content",
+    "search": "Search",
+    "search_keywords": "Search for keywords",
+    "search_placeholder": "Search…",
+    "advanced_search": "Advanced search",
+    "advanced_search_options": "View the advanced search options",
+    "quick_links": "Quick links",
+    "unanswered": "Unanswered topics",
+    "active_topics": "Active topics",
+    "members": "Members",
+    "team": "The team",
+    "faq": "FAQ",
+    "faq_title": "Frequently Asked Questions",
+    "login": "Login",
+    "register": "Register",
+    "it_is_currently": "It is currently {}",
+    "topics": "Topics",
+    "posts": "Posts",
+    "forum": "Forum",
+    "last_post": "Last post",
+    "no_posts": "No posts",
+    "no_unread": "No unread posts",
+    "feed": "Feed",
+    "feed_new_topics": "Feed - New Topics",
+    "subforum": "Subforum:",
+    "subforums": "Subforums:",
+    "view_latest": "View the latest post",
+    "by": "by",
+    "username": "Username:",
+    "password": "Password:",
+    "remember": "Remember me",
+    "who_is_online": "Who is online",
+    "online_index": (
+        "In total there is <strong>1</strong> user online :: 0 registered, 0 hidden and 1 guest"
+        " (based on users active over the past 5 minutes)<br />Most users ever online was"
+        " <strong>{}</strong> on {}<br /> <br />Registered users: No registered users"
+    ),
+    "legend": "Legend",
+    "administrators": "Administrators",
+    "global_moderators": "Global moderators",
+    "birthdays": "Birthdays",
+    "no_birthdays": "No birthdays today",
+    "statistics": "Statistics",
+    "statistics_line": (
+        "Total posts <strong>{}</strong> &bull; Total topics <strong>{}</strong> &bull; Total"
+        " members <strong>{}</strong> &bull; Our newest member <strong>{}</strong>"
+    ),
+    "all_times": 'All times are <span title="{}">{}</span>',
+    "delete_cookies": "Delete cookies",
+    "view_members": "View complete list of members",
+    "privacy": "Privacy",
+    "terms": "Terms",
+    "powered": "Powered by phpBB&reg; Forum Software &copy; phpBB Limited",
+    "new_topic": "New Topic",
+    "post_new_topic": "Post a new topic",
+    "search_forum": "Search this forum…",
+    "search_topic": "Search this topic…",
+    "page_of": "Page <strong>{}</strong> of <strong>{}</strong>",
+    "replies": "Replies",
+    "views": "Views",
+    "announcements": "Announcements",
+    "last_post_by": "Last post by",
+    "go_to_last": "Go to last post",
+    "replies_colon": "Replies:",
+    "previous": "Previous",
+    "next": "Next",
+    "sort_options": "Display and sorting options",
+    "display": "Display:",
+    "all_topics": "All Topics",
+    "all_posts": "All posts",
+    "periods": "1 day|7 days|2 weeks|1 month|3 months|6 months|1 year",
+    "sort_by": "Sort by:",
+    "author": "Author",
+    "post_time": "Post time",
+    "subject": "Subject",
+    "direction": "Direction:",
+    "ascending": "Ascending",
+    "descending": "Descending",
+    "go": "Go",
+    "return_index": "Return to Board Index",
+    "return_to": "Return to “{}”",
+    "jump_to": "Jump to",
+    "browsing": "Users browsing this forum: No registered users and 1 guest",
+    "permissions": "Forum permissions",
+    "permission_lines": (
+        "You <strong>cannot</strong> post new topics in this forum<br />You <strong>cannot</strong>"
+        " reply to topics in this forum<br />You <strong>cannot</strong> edit your posts in this"
+        " forum<br />You <strong>cannot</strong> delete your posts in this forum<br />You"
+        " <strong>cannot</strong> post attachments in this forum<br />"
+    ),
+    "post_reply": "Post Reply",
+    "post_a_reply": "Post a reply",
+    "locked": "Locked",
+    "locked_title": "This topic is locked, you cannot edit posts or make further replies.",
+    "topic_tools": "Topic tools",
+    "print_view": "Print view",
+    "quote": "Quote",
+    "reply_with_quote": "Reply with quote",
+    "post": "Post",
+    "top": "Top",
+    "posts_colon": "Posts:",
+    "joined": "Joined:",
+    "wrote": "wrote:",
+    "view_quoted": "View quoted post",
+    "edited_one": "Last edited by {} on {}, edited {} time in total.",
+    "edited_many": "Last edited by {} on {}, edited {} times in total.",
+    "reason": "Reason:",
+    "rank_admin": "Site Admin",
+    "rank_moderator": "Global Moderator",
+    "information": "Information",
+    "no_topic": "The requested topic does not exist.",
+    "no_forum": "The forum you selected does not exist.",
+    "no_post": "The requested post does not exist.",
+    "topic_one": "{} topic",
+    "topic_many": "{} topics",
+    "post_one": "{} post",
+    "post_many": "{} posts",
+    "today": "Today",
+    "yesterday": "Yesterday",
+    "ago_0": "less than a minute ago",
+    "ago_1": "{} minute ago",
+    "ago_many": "{} minutes ago",
+    "ellipsis": "…",
+    "no_topics": "There are no topics or posts in this forum.",
+    "page": "Page",
+}
+
+RU: dict[str, str] = {
+    **EN,
+    "html_lang": "ru",
+    "index_page": "Главная страница",
+    "board_index": "Список форумов",
+    "skip": "Перейти к содержимому",
+    "search": "Поиск",
+    "search_keywords": "Ключевые слова",
+    "search_placeholder": "Поиск…",
+    "advanced_search": "Расширенный поиск",
+    "advanced_search_options": "Параметры расширенного поиска",
+    "quick_links": "Ссылки",
+    "unanswered": "Темы без ответов",
+    "active_topics": "Активные темы",
+    "members": "Пользователи",
+    "team": "Наша команда",
+    "faq_title": "Часто задаваемые вопросы",
+    "login": "Вход",
+    "register": "Регистрация",
+    "it_is_currently": "Текущее время: {}",
+    "topics": "Темы",
+    "posts": "Сообщения",
+    "forum": "Форум",
+    "last_post": "Последнее сообщение",
+    "no_posts": "Нет сообщений",
+    "no_unread": "Нет непрочитанных сообщений",
+    "feed": "Канал",
+    "feed_new_topics": "Канал - Новые темы",
+    "subforum": "Подфорум:",
+    "subforums": "Подфорумы:",
+    "view_latest": "Перейти к последнему сообщению",
+    "by": "Автор",
+    "username": "Имя пользователя:",
+    "password": "Пароль:",
+    "remember": "Запомнить меня",
+    "who_is_online": "Кто сейчас на конференции",
+    "online_index": (
+        "Сейчас посетителей на конференции: <strong>1</strong>, из них зарегистрированных: 0,"
+        " скрытых: 0 и гостей: 1 (основано на активности пользователей за последние 5 минут)<br />"
+        "Больше всего посетителей (<strong>{}</strong>) здесь было {}<br /> <br />"
+        "Зарегистрированные пользователи: нет зарегистрированных пользователей"
+    ),
+    "legend": "Легенда",
+    "administrators": "Администраторы",
+    "global_moderators": "Глобальные модераторы",
+    "birthdays": "Дни рождения",
+    "no_birthdays": "Сегодня нет дней рождения",
+    "statistics": "Статистика",
+    "statistics_line": (
+        "Всего сообщений: <strong>{}</strong> &bull; Тем: <strong>{}</strong> &bull;"
+        " Пользователей: <strong>{}</strong> &bull; Последний зарегистрированный пользователь:"
+        " <strong>{}</strong>"
+    ),
+    "all_times": 'Часовой пояс: <span title="{}">{}</span>',
+    "delete_cookies": "Удалить cookies",
+    "view_members": "Посмотреть список всех пользователей",
+    "privacy": "Конфиденциальность",
+    "terms": "Правила",
+    "powered": "Создано на основе phpBB&reg; Forum Software &copy; phpBB Limited",
+    "new_topic": "Новая тема",
+    "post_new_topic": "Начать новую тему",
+    "search_forum": "Поиск в форуме…",
+    "search_topic": "Поиск в теме…",
+    "page_of": "Страница <strong>{}</strong> из <strong>{}</strong>",
+    "replies": "Ответы",
+    "views": "Просмотры",
+    "announcements": "Объявления",
+    "last_post_by": "Последнее сообщение",
+    "go_to_last": "Перейти к последнему сообщению",
+    "replies_colon": "Ответы:",
+    "previous": "Пред.",
+    "next": "След.",
+    "sort_options": "Параметры отображения и сортировки",
+    "display": "Показать темы за:",
+    "all_topics": "Все темы",
+    "all_posts": "Все сообщения",
+    "periods": "1 день|7 дней|2 недели|1 месяц|3 месяца|6 месяцев|1 год",
+    "sort_by": "Поле сортировки",
+    "author": "Автор",
+    "post_time": "Время размещения",
+    "subject": "Заголовок",
+    "direction": "Порядок",
+    "ascending": "по возрастанию",
+    "descending": "по убыванию",
+    "go": "Перейти",
+    "return_index": "Вернуться к списку форумов",
+    "return_to": "Вернуться в «{}»",
+    "jump_to": "Перейти",
+    "browsing": ("Сейчас этот форум просматривают: нет зарегистрированных пользователей и 1 гость"),
+    "permissions": "Права доступа",
+    "permission_lines": (
+        "Вы <strong>не можете</strong> начинать темы<br />Вы <strong>не можете</strong> отвечать"
+        " на сообщения<br />Вы <strong>не можете</strong> редактировать свои сообщения<br />Вы"
+        " <strong>не можете</strong> удалять свои сообщения<br />Вы <strong>не можете</strong>"
+        " добавлять вложения<br />"
+    ),
+    "post_reply": "Ответить",
+    "post_a_reply": "Ответить на тему",
+    "locked": "Тема закрыта",
+    "locked_title": "Эта тема закрыта, вы не можете редактировать и оставлять сообщения в ней.",
+    "topic_tools": "Управление темой",
+    "print_view": "Версия для печати",
+    "quote": "Цитата",
+    "reply_with_quote": "Ответить с цитатой",
+    "post": "Сообщение",
+    "top": "Вернуться к началу",
+    "posts_colon": "Сообщения:",
+    "joined": "Зарегистрирован:",
+    "wrote": "писал(а):",
+    "view_quoted": "Перейти к цитируемому сообщению",
+    "edited_one": "Последний раз редактировалось {} {}, всего редактировалось {} раз.",
+    "edited_many": "Последний раз редактировалось {} {}, всего редактировалось {} раза.",
+    "reason": "Причина:",
+    "rank_admin": "Администратор",
+    "rank_moderator": "Глобальный модератор",
+    "information": "Информация",
+    "no_topic": "Запрошенной темы не существует.",
+    "no_forum": "Форум, который вы выбрали, не существует.",
+    "no_post": "Запрошенное сообщение не существует.",
+    "topic_one": "{} тема",
+    "topic_few": "{} темы",
+    "topic_many": "{} тем",
+    "post_one": "{} сообщение",
+    "post_few": "{} сообщения",
+    "post_many": "{} сообщений",
+    "today": "Сегодня",
+    "yesterday": "Вчера",
+    "ago_0": "менее минуты назад",
+    "ago_1": "{} минуту назад",
+    "ago_few": "{} минуты назад",
+    "ago_many": "{} минут назад",
+    "no_topics": "В этом форуме нет сообщений.",
+    "page": "Страница",
+}
+
+LANGUAGE_PACKS: dict[str, dict[str, str]] = {"en": EN, "ru": RU}
+
+DATE_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "F": (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        "M": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        "l": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        "D": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    },
+    "ru": {
+        "F": (
+            "января",
+            "февраля",
+            "марта",
+            "апреля",
+            "мая",
+            "июня",
+            "июля",
+            "августа",
+            "сентября",
+            "октября",
+            "ноября",
+            "декабря",
+        ),
+        "M": ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"),
+        "l": ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"),
+        "D": ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"),
+    },
+}
+
+
+def plural(pack: dict[str, str], stem: str, count: int) -> str:
+    """Pick the plural form of ``stem`` (``topic``, ``post``, ``ago``) for ``count``.
+
+    English has one/many; Russian (phpBB plural rule 7) has one/few/many.
+    """
+    if pack is RU or pack.get("html_lang") == "ru":
+        tens, units = count % 100, count % 10
+        if units == 1 and tens != 11:
+            form = "one"
+        elif 2 <= units <= 4 and not 12 <= tens <= 14:
+            form = "few"
+        else:
+            form = "many"
+    else:
+        form = "one" if count == 1 else "many"
+    key = f"{stem}_{form}"
+    if key not in pack:
+        key = f"{stem}_many"
+    return pack[key].format(count)
