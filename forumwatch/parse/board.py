@@ -25,6 +25,7 @@ from forumwatch.models import (
     PageKind,
     Pagination,
     Post,
+    Quote,
     Section,
     Thread,
     ThreadPage,
@@ -168,11 +169,11 @@ class BoardParser(EngineParser):
             author=self._author(page, node, native_id, _first_in(node, rules.author)),
             posted_at=self._post_time(page, node, native_id, _first_in(node, rules.time)),
             text=content.text,
-            title=node_text(_first_in(node, rules.title)),
-            quotes=content.quotes,
+            title=self._post_title(node),
+            quotes=self._post_quotes(content.quotes),
             links=content.links,
             edit=self._edit(page, native_id, self._edit_notice(node)),
-            position=position,
+            position=self._post_position(node, position),
         )
 
     def _author(
@@ -382,6 +383,18 @@ class BoardParser(EngineParser):
     def _edit_notice(self, node: LexborNode) -> LexborNode | None:
         """The post's last-edit notice (engines with several kinds of notice narrow it)."""
         return _first_in(node, self.selectors.post.edit_notice)
+
+    def _post_title(self, node: LexborNode) -> str:
+        """The post's own subject line ("" when the engine shows none)."""
+        return node_text(_first_in(node, self.selectors.post.title))
+
+    def _post_quotes(self, quotes: tuple[Quote, ...]) -> tuple[Quote, ...]:
+        """The post's quotes (engines that write the quoted author into the text fix them)."""
+        return quotes
+
+    def _post_position(self, node: LexborNode, position: int | None) -> int | None:
+        """The post's place in the thread (engines that print a post counter read it)."""
+        return position
 
     def _time_text(self, node: LexborNode) -> str:
         """The text of a time element without a ``datetime`` attribute (engines narrow it)."""

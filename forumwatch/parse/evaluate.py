@@ -7,17 +7,23 @@ same conventions (see its ``conventions`` entry), so one evaluation serves every
 * each field is a set of facts keyed by (file, id); a fact matches when the parser found the
   same key with an equal value (times within ``time_tolerance``: pages show minutes, and
   "x minutes ago" is relative to the capture);
-* precision = matched / facts the parser produced; recall = matched / facts expected;
+* precision = matched / facts the parser produced; recall = matched / facts expected; a value
+  the parser leaves unknown (None, e.g. a time the page does not show) is not produced, so it
+  lowers recall only;
+* ids of categories that collide with forum ids (FlaskBB numbers them apart) are expected as
+  ``c<id>``; an index page that also lists threads is scored as a listing too;
 * quotes and links are multisets per post; a parsed link that the manifest does not list but
   whose text (without scheme) appears in the expected post text is a bare URL the parser found
   in the text on purpose (the manifest lists hrefs only), and is not counted.
 
-The quality gate in the tests pins these numbers; ``python -m forumwatch.parse.evaluate DIR``
-prints the table for one fixture directory.
+The quality gate (:mod:`forumwatch.parse.gate`) pins these numbers;
+``python -m forumwatch.parse.evaluate DIR`` prints the table for one fixture directory and
+``python -m forumwatch.parse.evaluate --all ROOT`` for every engine under ROOT.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -27,7 +33,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from forumwatch.errors import ConfigError
 from forumwatch.models import IndexPage, ListingPage, Post, Quote, Section, ThreadPage
 from forumwatch.parse.base import EngineParser
 from forumwatch.parse.text import collapse_whitespace
@@ -36,6 +41,8 @@ Key = tuple[Any, ...]
 _LISTING_KINDS = frozenset(("forum", "board", "category", "listing"))
 _THREAD_KINDS = frozenset(("topic", "thread"))
 _CHILD_KEYS = ("forums", "subforums", "subcategories", "children")
+CATEGORY_ID_PREFIX = "c"
+"""Native id prefix of categories whose ids collide with forum ids (parsers follow it)."""
 
 
 @dataclass(slots=True)
@@ -99,7 +106,10 @@ class _Comparer:
     def scalar(self, name: str, expected: Mapping[Key, Any], found: Mapping[Key, Any]) -> None:
         score = self.evaluation.score(name)
         score.expected += len(expected)
-        score.found += len(found)
+        # A value the parser left unknown (None) is a miss, not a wrong claim.
+        score.found += sum(
+            1 for key, value in found.items() if value is not None or expected.get(key, 0) is None
+        )
         for key, value in expected.items():
             if key in found and self._equal(value, found[key]):
                 score.matched += 1
@@ -159,6 +169,10 @@ def _own_links(found: tuple[str, ...], expected: list[str], expected_text: str) 
         elif url.split("://", 1)[-1] not in expected_text:
             kept.append(url)
     return tuple(kept)
+
+
+def _prefix_tags(prefix: Any) -> tuple[str, ...]:
+    return (str(prefix),) if prefix else ()
 
 
 def _quote_fact(file: str, post_id: str, quote: Mapping[str, Any] | Quote) -> Key:
@@ -271,6 +285,10 @@ def _compare_thread_page(
     )
     if "locked" in entry:
         compare.scalar("thread_locked", {key: entry["locked"]}, {key: page.thread.locked})
+    if "thread_prefix" in entry:
+        compare.scalar(
+            "thread_tags", {key: _prefix_tags(entry["thread_prefix"])}, {key: page.thread.tags}
+        )
     _compare_posts(compare, file, list(entry.get("posts") or []), page.posts)
 
 
@@ -279,9 +297,11 @@ def _compare_listing(
 ) -> None:
     key = (file,)
     section = page.section
+    section_id = _id(entry.get("forum_id", entry.get("board")))
+    section_title = entry.get("forum_title", entry.get("board_title"))
     compare.scalar(
         "listing_section",
-        {key: (_id(entry.get("forum_id")), entry.get("forum_title"))},
+        {key: (section_id, section_title) if section_id is not None else None},
         {key: (section.native_id, section.title) if section else None},
     )
     if "parent_forum_id" in entry:
@@ -303,9 +323,14 @@ def _compare_listing(
         ("listing_thread_authors", lambda t: t.get("author"), lambda t: t.author),
         ("listing_thread_replies", lambda t: t.get("replies"), lambda t: t.replies),
         (
-            "listing_thread_times",
-            lambda t: (_time(t.get("last_post_time_utc")), _time(t.get("first_post_time_utc"))),
-            lambda t: (t.last_post_at, t.first_post_at),
+            "listing_thread_last_post",
+            lambda t: _time(t.get("last_post_time_utc")),
+            lambda t: t.last_post_at,
+        ),
+        (
+            "listing_thread_first_post",
+            lambda t: _time(t.get("first_post_time_utc")),
+            lambda t: t.first_post_at,
         ),
         (
             "listing_thread_flags",
@@ -317,6 +342,12 @@ def _compare_listing(
             name,
             {k: expected_value(t) for k, t in want.items()},
             {k: found_value(t) for k, t in got.items()},
+        )
+    if any("prefix" in t for t in want.values()):
+        compare.scalar(
+            "listing_thread_tags",
+            {k: _prefix_tags(t.get("prefix")) for k, t in want.items()},
+            {k: t.tags for k, t in got.items()},
         )
     compare.scalar(
         "listing_subsections",
@@ -334,10 +365,29 @@ def _tree(
             yield from _tree(list(node.get(child_key) or []), _id(node.get("id")))
 
 
+def _separate_category_ids(categories: list[Mapping[str, Any]]) -> bool:
+    """True when category ids collide with forum ids (two id spaces, as in FlaskBB)."""
+    top = {_id(node.get("id")) for node in categories}
+    below = {
+        _id(node.get("id"))
+        for category in categories
+        for child_key in _CHILD_KEYS
+        for child in category.get(child_key) or []
+        for node, _ in _tree([child], None)
+    }
+    return bool(top & below)
+
+
 def _compare_index(
     compare: _Comparer, file: str, entry: Mapping[str, Any], page: IndexPage
 ) -> None:
-    expected = list(_tree(list(entry.get("categories") or []), None))
+    categories = list(entry.get("categories") or [])
+    if _separate_category_ids(categories):
+        categories = [
+            {**category, "id": f"{CATEGORY_ID_PREFIX}{category.get('id')}"}
+            for category in categories
+        ]
+    expected = list(_tree(categories, None))
     got: dict[Key, Section] = {(file, s.native_id): s for s in page.sections}
     compare.scalar(
         "index_sections",
@@ -395,6 +445,8 @@ def evaluate_manifest(
             index = parser.parse_index(html, url, captured)
             evaluation.problems += len(index.problems)
             _compare_index(compare, file, entry, index)
+            if entry.get("threads"):  # a home page that lists the latest threads too
+                _compare_listing(compare, file, entry, parser.parse_listing(html, url, captured))
         else:
             continue
         evaluation.files += 1
@@ -417,25 +469,48 @@ def evaluate_directory(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the evaluation table of one fixture directory: ``evaluate DIR [ENGINE]``."""
-    from forumwatch.parse.registry import get_parser
+    """Print evaluation tables: ``evaluate DIR [ENGINE]`` or ``evaluate --all ROOT``.
 
-    args = sys.argv[1:] if argv is None else argv
-    if not args:
-        print("usage: python -m forumwatch.parse.evaluate FIXTURE_DIR [ENGINE]", file=sys.stderr)
+    ``--all ROOT`` scores every engine directory under ROOT (one table per engine, then a
+    summary); ``--baseline FILE`` then exits 1 when a field falls below its pinned numbers, and
+    ``--pin FILE`` writes the numbers reached as the new baseline.
+    """
+    from forumwatch.parse import gate
+
+    parser = argparse.ArgumentParser(prog="python -m forumwatch.parse.evaluate")
+    parser.add_argument("directory", help="a fixture directory (or, with --all, their root)")
+    parser.add_argument("engine", nargs="?", help="engine name (default: the manifest's)")
+    parser.add_argument("--all", action="store_true", help="score every engine under DIRECTORY")
+    parser.add_argument("--baseline", type=Path, help="fail below this pinned baseline")
+    parser.add_argument("--pin", type=Path, help="write the numbers reached as a baseline")
+    args_list = sys.argv[1:] if argv is None else argv
+    if not args_list:
+        parser.print_usage(sys.stderr)
         return 2
-    directory = Path(args[0])
-    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    board = manifest.get("board") or {}
-    engine = args[1] if len(args) > 1 else str(manifest.get("engine"))
-    try:
-        parser = get_parser(engine, timezone=str(board.get("timezone") or "UTC"))
-    except ConfigError:
-        parser = get_parser(engine)
-    evaluation = evaluate_directory(parser, directory)
-    print(evaluation.table())
-    for line in evaluation.differences:
-        print(" ", line)
+    args = parser.parse_args(args_list)
+    root = Path(args.directory)
+    if args.all:
+        evaluations = gate.evaluate_all(root)
+    else:
+        evaluation = gate.evaluate_engine_directory(root, args.engine)
+        evaluations = {root.name: evaluation}
+        print(evaluation.table())
+        for line in evaluation.differences:
+            print(" ", line)
+    if args.all:
+        print(gate.tables(evaluations))
+    if args.pin is not None:
+        args.pin.write_text(gate.dump_baseline(gate.pin(evaluations)), encoding="utf-8")
+    if args.baseline is not None:
+        directories = gate.engine_directories(root) if args.all else [root]
+        real = [path.name for path in directories if gate.is_real_capture(path)]
+        baseline = gate.load_baseline(args.baseline)
+        if not args.all:  # one directory: its engine only
+            baseline = {name: baseline.get(name, {}) for name in evaluations}
+        failed = gate.check(evaluations, baseline, real)
+        for line in failed:
+            print("FAIL", line)
+        return 1 if failed else 0
     return 0
 
 

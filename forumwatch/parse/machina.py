@@ -24,7 +24,7 @@ from typing import ClassVar
 
 from selectolax.lexbor import LexborNode
 
-from forumwatch.models import Edit, PageKind, Post
+from forumwatch.models import Edit, PageKind
 from forumwatch.parse.base import Page
 from forumwatch.parse.board import BoardParser
 from forumwatch.parse.detection import marker_score
@@ -141,14 +141,9 @@ class MachinaParser(BoardParser):
         """Score machina markers in the raw page: its scripts, classes and URL shapes."""
         return marker_score(html, url, _MARKERS, _URLS)
 
-    def _post(
-        self, page: Page, node: LexborNode, thread_id: str, position: int | None
-    ) -> Post | None:
-        post = super()._post(page, node, thread_id, position)
-        if post is None:
-            return None
+    def _post_title(self, node: LexborNode) -> str:
         # The subject ends with a permalink ("¶") that is not part of it.
-        return replace(post, title=text_without_links(node.css_first("h4.subject")))
+        return text_without_links(node.css_first(self.selectors.post.title or ""))
 
     def _edit(self, page: Page, native_id: str, notice: LexborNode | None) -> Edit | None:
         edit = super()._edit(page, native_id, notice)

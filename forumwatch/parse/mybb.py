@@ -23,7 +23,7 @@ from typing import ClassVar
 
 from selectolax.lexbor import LexborNode
 
-from forumwatch.models import Edit, PageKind, Post, Section, Thread
+from forumwatch.models import Edit, PageKind, Quote, Section, Thread
 from forumwatch.parse.base import Page, node_text
 from forumwatch.parse.board import BoardParser
 from forumwatch.parse.detection import marker_score
@@ -81,7 +81,6 @@ MYBB_SELECTORS = BoardSelectors(
         author=".author_information .largetext a",
         author_fallback=".author_information .largetext",
         time="span.post_date",
-        title="div.post_head a[title]",
         content="div.post_body",
         edit_notice="span.edited_post",
         edit_by="a",
@@ -121,6 +120,15 @@ MYBB_SELECTORS = BoardSelectors(
 )
 
 _PREFIX = "span.thread-prefix"
+_PERMALINK = "div.post_head a[title]"
+
+QUOTE_LABELS = frozenset(
+    (
+        "quote", "zitat", "цитата", "cita", "citaat", "alıntı", "citation", "citazione",
+        "citação", "cytat", "idézet", "citát", "lainaus", "sitat", "citat",
+    )
+)  # fmt: skip
+"""The header of a quote without an author in MyBB's language packs (not an author name)."""
 
 _MARKERS: tuple[tuple[str, float], ...] = (
     ('href="https://mybb.com"', 0.3),
@@ -169,15 +177,20 @@ class MybbParser(BoardParser):
         prefixes = tuple(_prefix_name(node) for node in row.css(_PREFIX))
         return replace(thread, tags=tuple(p for p in prefixes if p) or thread.tags)
 
-    def _post(
-        self, page: Page, node: LexborNode, thread_id: str, position: int | None
-    ) -> Post | None:
-        post = super()._post(page, node, thread_id, position)
-        if post is None:
-            return None
-        link = node.css_first(self.selectors.post.title or "")
-        title = " ".join((link.attrs.get("title") or "").split()) if link is not None else ""
-        return replace(post, title=title)
+    def _post_title(self, node: LexborNode) -> str:
+        link = node.css_first(_PERMALINK)  # the subject is only in the "#N" link's title
+        return " ".join((link.attrs.get("title") or "").split()) if link is not None else ""
+
+    def _post_position(self, node: LexborNode, position: int | None) -> int | None:
+        return _counter(node.css_first(_PERMALINK)) or position
+
+    def _post_quotes(self, quotes: tuple[Quote, ...]) -> tuple[Quote, ...]:
+        if not any(_is_quote_label(quote.author) for quote in quotes):
+            return quotes
+        return tuple(
+            replace(quote, author=None) if _is_quote_label(quote.author) else quote
+            for quote in quotes
+        )
 
     def _edit(self, page: Page, native_id: str, notice: LexborNode | None) -> Edit | None:
         edit = super()._edit(page, native_id, notice)
@@ -199,6 +212,17 @@ class MybbParser(BoardParser):
 
     def _time_text(self, node: LexborNode) -> str:
         return shown_time(node, _EDIT_NOTICE)
+
+
+def _counter(node: LexborNode | None) -> int | None:
+    """The post counter a permalink shows ("#11" gives 11)."""
+    shown = node_text(node).lstrip("#")
+    return int(shown) if shown.isdigit() and len(shown) < 10 else None
+
+
+def _is_quote_label(author: str | None) -> bool:
+    """True for the header of a quote without an author ("Quote:", "Zitat:", "Цитата:")."""
+    return author is not None and author.casefold() in QUOTE_LABELS
 
 
 def _prefix_name(node: LexborNode) -> str:

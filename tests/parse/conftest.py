@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from parse_helpers import load_manifest
+
+from tests.parse.parse_helpers import load_manifest
 
 
 @pytest.fixture(scope="session")

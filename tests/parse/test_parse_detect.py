@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from parse_helpers import ENGINES, PHPBB
 
 from forumwatch.errors import ConfigError
 from forumwatch.parse import detect_engine, engine_names, get_parser
 from forumwatch.parse.phpbb import PhpbbParser
+from tests.parse.parse_helpers import ENGINES, PHPBB
 
 OTHER_ENGINES = ("mybb", "machina", "spirit", "flaskbb", "tinyib")
 
@@ -36,7 +36,7 @@ def test_other_engines_get_low_phpbb_confidence(engine: str) -> None:
         html = page.read_text(encoding="utf-8", errors="replace")
         assert parser.detect(html, "http://127.0.0.1:8086/") <= 0.2, page.name
         found, _ = detect_engine(html, "http://127.0.0.1:8086/")
-        assert found is None, page.name
+        assert found is None or found.name == engine, page.name
 
 
 def test_detection_without_the_style_still_works() -> None:

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from parse_helpers import PHPBB
 
 from forumwatch.errors import ConfigError
 from forumwatch.models import ThreadPage
 from forumwatch.parse.evaluate import FieldScore, evaluate_directory, evaluate_manifest, main
 from forumwatch.parse.phpbb import PHPBB_SELECTORS, PhpbbParser
 from forumwatch.parse.selectors import validate
+from tests.parse.parse_helpers import PHPBB
 
 
 class _SloppyParser(PhpbbParser):

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from parse_helpers import PHPBB
 
 from forumwatch.models import IndexPage, ListingPage, ParsedPage, ThreadPage
 from forumwatch.parse import get_parser
 from forumwatch.parse.base import EngineParser
 from forumwatch.parse.guard import MAX_DEPTH, limit_nesting
+from tests.parse.parse_helpers import PHPBB
 
 CAPTURED = datetime(2026, 11, 25, 2, 50, 23, tzinfo=UTC)
 THREAD_URL = "http://127.0.0.1:8081/viewtopic.php?t=3"

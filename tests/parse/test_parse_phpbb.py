@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from parse_helpers import PHPBB
 
 from forumwatch.models import PageKind
 from forumwatch.parse import get_parser
 from forumwatch.parse.phpbb import PHPBB_SELECTORS
 from forumwatch.parse.selectors import validate
+from tests.parse.parse_helpers import PHPBB
 
 BASE = "http://127.0.0.1:8081/"
 CAPTURED = datetime(2026, 11, 25, 2, 50, 24, tzinfo=UTC)

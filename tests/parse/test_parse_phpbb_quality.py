@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from parse_helpers import PHPBB
-from phpbb_variants import berlin, no_time_elements, russian
 
 from forumwatch.parse import get_parser
 from forumwatch.parse.evaluate import Evaluation, evaluate_directory, evaluate_manifest
+from tests.parse.parse_helpers import PHPBB
+from tests.parse.phpbb_variants import berlin, no_time_elements, russian
 
 EXACT = ("posts", "post_authors", "post_times")
 
@@ -43,7 +43,8 @@ BASELINE = {
     "listing_thread_titles": 1.0,
     "listing_thread_authors": 1.0,
     "listing_thread_replies": 1.0,
-    "listing_thread_times": 1.0,
+    "listing_thread_last_post": 1.0,
+    "listing_thread_first_post": 1.0,
     "listing_thread_flags": 1.0,
     "listing_subsections": 1.0,
     "index_sections": 1.0,
