@@ -90,6 +90,21 @@ NOW_PHRASES = (
 ONE_WORDS = frozenset(_words("a an one ein eine einer einem einen un una une uno bir een"))
 """Articles that stand for the number 1 in "an hour ago", "vor einer Stunde"."""
 
+_NUMBER_WORDS: dict[int, tuple[str, ...]] = {
+    2: _words("two zwei zwo два две dos twee deux due dois duas iki dwa dwie"),
+    3: _words("three drei три tres drie trois tre três üç trzy"),
+    4: _words("four vier четыре cuatro quatre quattro quatro dört cztery"),
+    5: _words("five fünf пять cinco vijf cinq cinque beş pięć"),
+    6: _words("six sechs шесть seis zes sei altı sześć"),
+    7: _words("seven sieben семь siete zeven sept sette sete yedi siedem"),
+    8: _words("eight acht восемь ocho huit otto oito sekiz osiem"),
+    9: _words("nine neun девять nueve negen neuf nove dokuz dziewięć"),
+    10: _words("ten zehn десять diez tien dix dieci dez dziesięć"),
+}
+
+NUMBER_WORDS: dict[str, int] = {word: n for n, words in _NUMBER_WORDS.items() for word in words}
+"""Number words 2-10 ("two hours ago", "vor zwei Stunden", "две минуты назад")."""
+
 _UNIT_WORDS: dict[int, tuple[str, ...]] = {
     1: _words(
         "second seconds sec secs sekunde sekunden секунду секунды секунд секунда segundo "
@@ -97,7 +112,7 @@ _UNIT_WORDS: dict[int, tuple[str, ...]] = {
     ),
     60: _words(
         "minute minutes min mins minuten минуту минуты минут минута minuto minutos minuut "
-        "dakika minuti minut minuty"
+        "dakika minuti minut minuty minutę"
     ),
     3600: _words(
         "hour hours hr hrs stunde stunden час часа часов hora horas uur saat heure heures "

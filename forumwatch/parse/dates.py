@@ -49,7 +49,7 @@ _TIME = re.compile(
 _HOUR_ONLY = re.compile(r"(?<![\d:])(\d{1,2})\s*(a\.\s?m\.|p\.\s?m\.|am|pm)(?![^\W\d_])")
 _COMPACT_RELATIVE = re.compile(r"^(\d{1,4})\s?([smhdw])$")
 _COMPACT_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_UNIT_PHRASE = re.compile(r"(?:(\d{1,6})|([^\W\d_]+))?\s*([^\W\d_]+)")
+_TOKENS = re.compile(r"\d{1,6}|[^\W\d_]+")
 
 _PM_PREFIXES = ("p", "пп", "nachm", "ö.s", "ös")
 
@@ -311,18 +311,25 @@ def _day_first(formats: tuple[str, ...]) -> bool:
 
 
 def _relative_offset(normal: str) -> timedelta | None:
-    """Sum "N unit" phrases ("1 hour 5 minutes ago", "vor einer Stunde")."""
+    """Sum "N unit" phrases ("1 hour 5 minutes ago", "vor einer Stunde", "две минуты назад").
+
+    A unit counts the number, number word or article just before it; a unit with nothing
+    before it ("час назад") counts one.
+    """
+    tokens = _TOKENS.findall(normal)
     seconds = 0
     found = False
-    for match in _UNIT_PHRASE.finditer(normal):
-        number, article, unit = match.groups()
-        unit_seconds = words.UNITS.get(unit)
+    for index, token in enumerate(tokens):
+        unit_seconds = words.UNITS.get(token)
         if unit_seconds is None:
             continue
-        if number is not None:
-            count = int(number)
-        elif article is None or article in words.ONE_WORDS or article in words.AGO_WORDS:
+        before = tokens[index - 1] if index > 0 else None
+        if before is None or before in words.ONE_WORDS or before in words.AGO_WORDS:
             count = 1
+        elif before.isdigit():
+            count = int(before)
+        elif before in words.NUMBER_WORDS:
+            count = words.NUMBER_WORDS[before]
         else:
             continue
         seconds += count * unit_seconds

@@ -4,14 +4,42 @@ from __future__ import annotations
 
 from forumwatch.errors import ConfigError
 from forumwatch.parse.base import EngineParser
+from forumwatch.parse.chat import ChatParser
+from forumwatch.parse.discourse import DiscourseParser
+from forumwatch.parse.flaskbb import FlaskbbParser
+from forumwatch.parse.fluxbb import FluxbbParser, PunbbParser
+from forumwatch.parse.invision import InvisionParser
+from forumwatch.parse.lynxchan import LynxchanParser
 from forumwatch.parse.machina import MachinaParser
 from forumwatch.parse.mybb import MybbParser
+from forumwatch.parse.paste import PasteParser
 from forumwatch.parse.phpbb import PhpbbParser
+from forumwatch.parse.smf import SmfParser
+from forumwatch.parse.spirit import SpiritParser
+from forumwatch.parse.tinyib import TinyibParser
+from forumwatch.parse.vbulletin import Vbulletin4Parser, Vbulletin5Parser
+from forumwatch.parse.vichan import VichanParser
+from forumwatch.parse.xenforo import XenforoParser
 
 ENGINES: dict[str, type[EngineParser]] = {
     PhpbbParser.name: PhpbbParser,
     MybbParser.name: MybbParser,
     MachinaParser.name: MachinaParser,
+    SpiritParser.name: SpiritParser,
+    FlaskbbParser.name: FlaskbbParser,
+    TinyibParser.name: TinyibParser,
+    SmfParser.name: SmfParser,
+    Vbulletin4Parser.name: Vbulletin4Parser,
+    Vbulletin5Parser.name: Vbulletin5Parser,
+    XenforoParser.name: XenforoParser,
+    InvisionParser.name: InvisionParser,
+    FluxbbParser.name: FluxbbParser,
+    PunbbParser.name: PunbbParser,
+    DiscourseParser.name: DiscourseParser,
+    VichanParser.name: VichanParser,
+    LynxchanParser.name: LynxchanParser,
+    PasteParser.name: PasteParser,
+    ChatParser.name: ChatParser,
 }
 """Every engine parser class, by its name."""
 

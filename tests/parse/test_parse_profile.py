@@ -54,9 +54,10 @@ def test_profile_overrides_an_engines_selectors_by_name() -> None:
     )
     assert isinstance(fixed, ThreadPage)
     assert fixed.posts[0].text.startswith("Here is my plan")
-    assert profile.board_selectors().post.author == build_parser(
-        _profile({"engine": "phpbb"})
-    ).selectors.post.author  # type: ignore[attr-defined]
+    assert (
+        profile.board_selectors().post.author
+        == build_parser(_profile({"engine": "phpbb"})).selectors.post.author
+    )  # type: ignore[attr-defined]
 
 
 def test_profile_values_of_every_shape() -> None:
@@ -91,6 +92,10 @@ def test_other_tables_of_the_site_profile_are_ignored() -> None:
     assert profile.engine == "smf"
 
 
+def _selector(group: str, name: str, value: object, engine: str = "phpbb") -> dict[str, object]:
+    return {"parse": {"engine": engine, "selectors": {group: {name: value}}}}
+
+
 @pytest.mark.parametrize(
     ("document", "message"),
     [
@@ -99,15 +104,15 @@ def test_other_tables_of_the_site_profile_are_ignored() -> None:
         ({"parse": {"engine": "phpbb", "timezone": "Mars/Base"}}, "unknown timezone"),
         ({"parse": {"engine": "phpbb", "colour": "green"}}, "unknown \\[parse\\] keys"),
         ({"parse": {"selectors": {"posts": {}}}}, "unknown selector table 'posts'"),
-        ({"parse": {"engine": "phpbb", "selectors": {"post": {"autor": "a"}}}}, "post.autor"),
-        ({"parse": {"engine": "phpbb", "selectors": {"post": {"author": "a[[["}}}}, "invalid css"),
-        ({"parse": {"engine": "phpbb", "selectors": {"post": {"native_id": {"pattern": "("}}}}}, "invalid regex"),
-        ({"parse": {"engine": "phpbb", "selectors": {"post": {"author": 3}}}}, "post.author must be"),
-        ({"parse": {"engine": "phpbb", "selectors": {"page": {"kind_rules": {"forum": "x"}}}}}, "'forum' must be one of"),
-        ({"parse": {"engine": "custom", "selectors": {"post": {"container": "div"}}}}, "custom profile needs"),
+        (_selector("post", "autor", "a"), "post.autor"),
+        (_selector("post", "author", "a[[["), "invalid css"),
+        (_selector("post", "native_id", {"pattern": "("}), "invalid regex"),
+        (_selector("post", "author", 3), "post.author must be"),
+        (_selector("page", "kind_rules", {"forum": "x"}), "'forum' must be one of"),
+        (_selector("post", "container", "div", "custom"), "custom profile needs"),
         ({"parse": {"engine": "phpbb", "date_formats": "d.m.Y"}}, None),
     ],
-)  # fmt: skip
+)
 def test_mistakes_are_config_errors_naming_the_field(
     document: dict[str, object], message: str | None
 ) -> None:
@@ -138,8 +143,15 @@ def test_cli_profile_test_prints_every_field_of_a_file() -> None:
         obj={},
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    for expected in ("custom", "thread", "post 101", "alice_gardener", "posted at (UTC)",
-                     "spreadsheet", "https://up.examplecdn.org/f/7c1e9a.xlsx"):
+    for expected in (
+        "custom",
+        "thread",
+        "post 101",
+        "alice_gardener",
+        "posted at (UTC)",
+        "spreadsheet",
+        "https://up.examplecdn.org/f/7c1e9a.xlsx",
+    ):
         assert expected in result.output  # fmt: skip
 
 
@@ -156,3 +168,58 @@ def test_cli_profile_test_detects_the_engine_and_escapes_markup(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "xenforo" in result.output
     assert "[bold red]Same" in result.output
+
+
+def test_profile_test_fetches_one_url_text_only() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from forumwatch.clock import SimulatedClock
+    from forumwatch.errors import SiteUnreachableError
+    from forumwatch.ingest.probe import fetch_one, probe
+    from forumwatch.settings import Settings
+
+    page = (ENGINES / "smf" / "topic-10.html").read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            html = self.path.startswith("/index.php")
+            body = page if html else b"\x89PNG not text"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html" if html else "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        loaded = fetch_one(f"{base}/index.php?topic=10.0", Settings(), SimulatedClock(CAPTURED))
+        result = probe(loaded, timezone="Europe/Moscow")
+        assert (result.engine, result.kind.value) == ("smf", "thread")
+        assert isinstance(result.page, ThreadPage) and len(result.page.posts) == 4
+        with pytest.raises(SiteUnreachableError, match="not_html"):
+            fetch_one(f"{base}/logo.png", Settings(), SimulatedClock(CAPTURED))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_cli_profile_test_reads_relative_dates_against_the_capture_time() -> None:
+    _register_commands()
+    result = CliRunner().invoke(
+        main_group,
+        [
+            "profile", "test", str(ENGINES / "smf" / "topic-10-p2.html"), "--engine", "smf",
+            "--timezone", "Europe/Moscow", "--captured-at", "2026-11-25T02:50:23",
+            "--url", "http://127.0.0.1:8091/index.php?topic=10.4",
+        ],
+        obj={},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2026-11-25 02:33:23+00:00" in result.output  # "Сегодня в 05:33:23", Moscow

@@ -145,7 +145,9 @@ def test_discourse_html_and_json_give_the_same_posts() -> None:
 
 def test_discourse_json_that_is_broken_is_a_problem_not_an_error() -> None:
     parser = get_parser("discourse")
-    page = parser.parse_thread('{"post_stream": {"posts": [1, {"x": 2}]', "http://x/t/1.json", CAPTURED)
+    page = parser.parse_thread(
+        '{"post_stream": {"posts": [1, {"x": 2}]', "http://x/t/1.json", CAPTURED
+    )
     assert page.posts == ()
     assert page.problems
 
@@ -207,7 +209,9 @@ def test_chat_log_without_a_day_keeps_posts_without_times() -> None:
 
 
 @pytest.mark.parametrize("engine", TEMPLATE_ENGINES)
-@pytest.mark.parametrize("junk", ["", "<html><body><p>hi</p></body></html>", "\x00" * 64, "<" * 5000])
+@pytest.mark.parametrize(
+    "junk", ["", "<html><body><p>hi</p></body></html>", "\x00" * 64, "<" * 5000]
+)
 def test_junk_is_never_detected_and_never_raises(engine: str, junk: str) -> None:
     parser = get_parser(engine)
     assert parser.detect(junk, "http://127.0.0.1/") == 0.0
