@@ -1,29 +1,35 @@
-"""Crawling one site: board index -> section listings -> threads, incrementally.
+"""Crawling one site: board index -> section listings (every page) -> threads (every page).
 
 The plan comes from the engine's pages: the index lists sections, a listing lists threads (with
 their reply counts and last-post times) and pages, a thread page lists posts and pages. A
 re-crawl only revisits threads whose reply count or last-post time changed since the store last
 finished them, starting at the page that holds the first post not yet stored, and stops paging
-a listing once its threads are older than the previous crawl.
+a listing once its threads are older than the previous complete crawl.
 
-Every page is stored (fetch log row, posts, enrichment) in one transaction before the crawler
-moves its own bookkeeping on, so a crawl can be killed at any moment and simply run again.
+The work of a pass lives in the store's frontier (:mod:`forumwatch.crawl.frontier`): a crawl
+killed at any moment resumes its pass on the next run. Every page is stored (fetch log row,
+posts, enrichment) in one transaction before the frontier moves on. A page that turns out to
+be a login form, captcha, ban or maintenance notice is logged, never stored as content, and
+stops the site with that status (after one fresh login, when the site has credentials).
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-import httpx
-
 from forumwatch.clock import Clock
 from forumwatch.crawl.fetcher import Fetcher, FetchOutcome
+from forumwatch.crawl.frontier import Frontier, Work
+from forumwatch.crawl.pagestate import PageState, detect_page_state
+from forumwatch.crawl.politeness import Politeness
+from forumwatch.crawl.profile import CrawlPolicy, SiteProfile
+from forumwatch.crawl.session import SiteSession
 from forumwatch.enrich import Enricher
-from forumwatch.errors import CrawlError
+from forumwatch.errors import ConfigError, CrawlError, SessionError
 from forumwatch.models import (
     Fetch,
     IndexPage,
@@ -35,15 +41,21 @@ from forumwatch.models import (
     ThreadPage,
 )
 from forumwatch.parse.base import EngineParser
-from forumwatch.parse.registry import detect_engine, get_parser
-from forumwatch.settings import Settings
-from forumwatch.store.base import IngestItem, ThreadProgress
+from forumwatch.parse.registry import detect_engine
+from forumwatch.store.base import (
+    CrawledThread,
+    FrontierEntry,
+    IngestItem,
+    SiteState,
+    ThreadProgress,
+)
 from forumwatch.store.writer import StoreWriter
 
 # Failures worth another attempt after a pause; others (404, not_html ...) are final.
 RETRYABLE = frozenset(
     {
         "timeout",
+        "deadline",
         "connect_error",
         "connection_reset",
         "truncated",
@@ -59,6 +71,10 @@ RETRYABLE = frozenset(
 )
 # After this many failed URLs in a row the site is treated as down for this run.
 CONSECUTIVE_FAILURES_TO_STOP = 4
+# Fresh logins per run when pages show we were logged out.
+MAX_LOGINS_PER_RUN = 2
+# Statuses after which a run stops early but the site is fine (the pass resumes next run).
+PARTIAL = frozenset({"budget"})
 
 
 class CrawlProgress(Protocol):
@@ -95,6 +111,8 @@ class SiteCrawlSummary:
     changed_posts: int = 0
     threads_visited: int = 0
     bytes_received: int = 0
+    resumed: bool = False
+    pending: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -103,13 +121,14 @@ class SiteCrawler:
 
     Args:
         site: the stored site (with its id).
-        client: an httpx client configured for this site (proxy, timeouts, cookies).
-        fetcher: the site's fetcher (archive, scope, size cap).
+        fetcher: the site's fetcher (client, archive, scope, size cap, deadline).
         writer: the single store writer shared by all sites of the run.
-        store_progress: reads thread progress from the store (called on the writer's side).
         clock: the injected clock.
-        settings: politeness and retry settings.
-        last_crawl_at: when the previous successful run of this site started, if any.
+        policy: the site's effective politeness.
+        state: the site's crawl state at the start of the run.
+        parser: the site's parser, or None to detect the engine from the first page.
+        profile: the site's profile (login).
+        politeness: the site's pacing (built from ``policy`` when not given).
     """
 
     def __init__(
@@ -118,10 +137,13 @@ class SiteCrawler:
         fetcher: Fetcher,
         writer: StoreWriter,
         clock: Clock,
-        settings: Settings,
-        last_crawl_at: datetime | None,
+        policy: CrawlPolicy,
+        state: SiteState,
+        parser: EngineParser | None = None,
+        profile: SiteProfile | None = None,
         enricher: Enricher | None = None,
         progress: CrawlProgress | None = None,
+        politeness: Politeness | None = None,
     ) -> None:
         if site.id is None:
             raise CrawlError(f"site {site.name!r} is not stored yet")
@@ -130,48 +152,301 @@ class SiteCrawler:
         self.fetcher = fetcher
         self.writer = writer
         self.clock = clock
-        self.settings = settings
-        self.last_crawl_at = last_crawl_at
+        self.policy = policy
+        self.state = state
+        self.parser = parser
+        self.profile = profile or SiteProfile()
         self.enricher = enricher or Enricher()
         self.progress = progress or NoProgress()
+        self.politeness = politeness or Politeness(policy, random.Random(site.name))
         self.summary = SiteCrawlSummary(site.name)
-        self.parser: EngineParser | None = None
-        self._queue: asyncio.Queue[tuple[PageKind, str, Thread | None]] = asyncio.Queue()
-        self._queued: set[str] = set()
+        self.frontier = Frontier(writer, self.site_id)
+        self.session = SiteSession(
+            self.profile.login, site.engine, site.base_url, fetcher, self._record_attempt
+        )
+        self._queue: asyncio.Queue[Work] = asyncio.Queue()
         self._consecutive_failures = 0
         self._stopped = False
-        self._rng = random.Random(site.name)
+        self._login_lock = asyncio.Lock()
+        self._left: list[Work] = []
+        self._last_error: dict[str, str] = {}
 
-    # -- fetching with retries -------------------------------------------------------------
+    # -- the run -------------------------------------------------------------------------
+    async def run(self) -> SiteCrawlSummary:
+        """Crawl the site once; the summary says how it went (never raises for site trouble)."""
+        started_at = self.clock.now()
+        await self.writer.set_site_status(self.site_id, "crawling", None, started_at=started_at)
+        complete_at: datetime | None = None
+        try:
+            if self.profile.login.form_login:
+                await self._log_in()
+            resumed = self.state.pass_started_at is not None and await self.frontier.resume()
+            pass_started = self.state.pass_started_at if resumed else started_at
+            self.summary.resumed = resumed
+            if not resumed:
+                await self.frontier.begin(started_at, self.site.base_url)
+            while not self._stopped:
+                finished = await self._work_through_frontier()
+                if not finished:
+                    break
+                if self.frontier.failed == 0 and self.summary.status == "ok":
+                    complete_at = pass_started
+                await self.frontier.end()
+                if not resumed or self._stopped:
+                    break
+                # A resumed pass is done: start a fresh one, so this run sees what is new.
+                resumed = False
+                pass_started = self.clock.now()
+                await self.frontier.begin(pass_started, self.site.base_url)
+        except ConfigError as error:
+            self._stop("config_error", str(error))
+        except SessionError as error:
+            self._stop("login_failed", str(error))
+        await self.frontier.drain()
+        self.summary.pending = len(self.frontier.pending)
+        await self.writer.set_site_status(
+            self.site_id,
+            self.summary.status,
+            self.summary.detail,
+            finished_at=self.clock.now(),
+            complete_crawl_at=complete_at,
+        )
+        return self.summary
+
+    async def _work_through_frontier(self) -> bool:
+        """Process the pending work; True when the pass has nothing left."""
+        for work in self.frontier.pending:
+            self._queue.put_nowait(work)
+        self.frontier.pending = []
+        self._left = []
+        workers = [
+            asyncio.create_task(self._worker()) for _ in range(max(1, self.policy.concurrency))
+        ]
+        try:
+            await self._queue.join()
+        finally:
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+        self.frontier.pending = self._left
+        return not self._left
+
+    async def _worker(self) -> None:
+        while True:
+            work = await self._queue.get()
+            try:
+                if self._stopped or not await self._process(work):
+                    self._left.append(work)
+            finally:
+                self._queue.task_done()
+
+    def _enqueue(self, work: Work, discovered: list[FrontierEntry]) -> None:
+        if not self.fetcher.in_scope(work.url):
+            return
+        entry = self.frontier.discover(work)
+        if entry is not None:
+            discovered.append(entry)
+            self._queue.put_nowait(work)
+
+    # -- one unit of work ----------------------------------------------------------------
+    async def _process(self, work: Work) -> bool:
+        """Do one frontier entry; False when it was left pending (the site stopped)."""
+        if work.kind is PageKind.THREAD:
+            return await self._crawl_thread(work)
+        page = await self._fetch_page(work.url, work.kind)
+        if page is None and work.kind is PageKind.INDEX and work.url in self._last_error:
+            self._stop("unavailable", "the board index could not be fetched")
+            return False
+        if page is None:
+            return await self._give_up(work)
+        _, parsed = page
+        discovered: list[FrontierEntry] = []
+        if isinstance(parsed, IndexPage):
+            for section in parsed.sections:
+                if section.url:
+                    self._enqueue(Work(section.url, PageKind.LISTING), discovered)
+        elif isinstance(parsed, ListingPage):
+            await self._plan_listing(parsed, discovered)
+        await self.frontier.finish(work, self.clock.now(), discovered)
+        return True
+
+    async def _give_up(self, work: Work) -> bool:
+        error = self._last_error.get(work.url)
+        if error is None:
+            return False
+        await self.frontier.finish(work, self.clock.now(), error_class=error)
+        return True
+
+    async def _plan_listing(self, page: ListingPage, discovered: list[FrontierEntry]) -> None:
+        for subsection in page.subsections:
+            if subsection.url:
+                self._enqueue(Work(subsection.url, PageKind.LISTING), discovered)
+        progress = await self.writer.thread_progress(
+            self.site_id, [t.native_id for t in page.threads]
+        )
+        for thread in page.threads:
+            if thread.url and _changed(thread, progress.get(thread.native_id)):
+                self._enqueue(Work(thread.url, PageKind.THREAD, thread), discovered)
+        if self._listing_is_exhausted(page):
+            return
+        pagination = page.pagination
+        if pagination.page < pagination.pages and len(pagination.page_urls) >= pagination.page + 1:
+            self._enqueue(Work(pagination.page_urls[pagination.page], PageKind.LISTING), discovered)
+
+    def _listing_is_exhausted(self, page: ListingPage) -> bool:
+        """True when a re-crawl has reached threads last active before the previous crawl."""
+        last_crawl_at = self.state.last_complete_crawl_at
+        if last_crawl_at is None:
+            return False
+        ordinary = [t for t in page.threads if not t.sticky]
+        if not ordinary:
+            return False
+        oldest = ordinary[-1].last_post_at
+        # A day of margin absorbs clock skew and timezone mistakes on the site's side.
+        return oldest is not None and oldest < last_crawl_at - timedelta(days=1)
+
+    async def _crawl_thread(self, work: Work) -> bool:
+        thread = work.thread or Thread(native_id="", title="", url=work.url)
+        self.summary.threads_visited += 1
+        first = await self._fetch_page(work.url, PageKind.THREAD)
+        if first is None:
+            return await self._give_up(work)
+        _, page = first
+        if not isinstance(page, ThreadPage):
+            await self.frontier.finish(work, self.clock.now())
+            return True
+        native_id = thread.native_id or page.thread.native_id
+        pagination = page.pagination
+        if pagination.pages > 1 and pagination.page_urls:
+            progress = (await self.writer.thread_progress(self.site_id, [native_id])).get(native_id)
+            per_page = pagination.per_page or max(1, len(page.posts))
+            stored = progress.stored_posts if progress else 0
+            start_page = max(2, stored // per_page + 1 if stored else 2)
+            for number in range(start_page, pagination.pages + 1):
+                if number - 1 >= len(pagination.page_urls):
+                    break
+                url = pagination.page_urls[number - 1]
+                if not self.fetcher.in_scope(url):
+                    continue
+                if await self._fetch_page(url, PageKind.THREAD) is None:
+                    # Not marked crawled: the next pass starts this thread again.
+                    error = self._last_error.get(url)
+                    if error is None:
+                        return False
+                    await self.frontier.finish(work, self.clock.now(), error_class=error)
+                    return True
+        crawled = None
+        if native_id:
+            listed = work.thread or page.thread
+            crawled = CrawledThread(
+                native_id, listed.replies, listed.last_post_at, self.clock.now()
+            )
+        await self.frontier.finish(work, self.clock.now(), thread=crawled)
+        return True
+
+    # -- fetching, checking and storing one page ----------------------------------------
+    async def _fetch_page(self, url: str, kind: PageKind) -> tuple[FetchOutcome, ParsedPage] | None:
+        """Fetch, check and store one page; None when it failed or the site stopped.
+
+        A failure leaves its error class in ``_last_error[url]``; a stop leaves none.
+        """
+        self._last_error.pop(url, None)
+        for _ in range(MAX_LOGINS_PER_RUN + 1):
+            outcome = await self._fetch(url, kind)
+            if outcome is None:
+                return None
+            if self.parser is None and not self._choose_parser(outcome):
+                return None
+            parsed = self._parse(outcome, kind)
+            assert outcome.text is not None
+            state = detect_page_state(
+                outcome.text,
+                _has_content(parsed),
+                self.profile.login.logged_in_selector,
+                self.session.expects_login,
+            )
+            if state is PageState.OK:
+                await self._store(outcome, parsed)
+                return outcome, parsed
+            await self._record(outcome, error_class=str(state))
+            if not await self._recover_session(state):
+                self._stop(str(state), f"{url} is a {str(state).replace('_', ' ')} page")
+                return None
+        self._stop(str(PageState.LOGGED_OUT), f"{url}: still logged out after logging in again")
+        return None
+
+    async def _recover_session(self, state: PageState) -> bool:
+        """Log in again after a logged-out page, once per run; False when that is not possible."""
+        if state not in (PageState.LOGGED_OUT, PageState.SESSION_EXPIRED):
+            return False
+        if not self.profile.login.form_login or self._stopped:
+            return False
+        async with self._login_lock:
+            if self.session.attempts >= MAX_LOGINS_PER_RUN:
+                return False
+            try:
+                await self._log_in()
+            except (SessionError, ConfigError) as error:
+                self._stop("login_failed", str(error))
+                return False
+        return True
+
+    async def _log_in(self) -> None:
+        async with self.politeness.slot():
+            await self.session.log_in()
+
+    async def _record_attempt(self, outcome: FetchOutcome) -> None:
+        self._count(outcome)
+        await self._record(outcome, error_class=outcome.fetch.error_class)
+
     async def _fetch(self, url: str, kind: PageKind) -> FetchOutcome | None:
-        """Fetch with retries and back-off; log every attempt; None when all attempts failed."""
-        attempts = max(1, self.settings.crawl_retries)
+        """Fetch with retries and back-off; log every failed attempt; None when it failed."""
+        attempts = max(1, self.policy.retries)
+        error = "unknown"
         for attempt in range(attempts):
+            if self._stopped:
+                return None
             if self._budget_spent():
                 self._stop("budget", "page budget reached")
                 return None
-            outcome = await self.fetcher.fetch(url, kind)
-            self.summary.pages += 1
-            self.summary.bytes_received += outcome.fetch.bytes_received
-            self.progress.on_fetch(self.site.name, outcome.fetch)
+            async with self.politeness.slot():
+                if self._stopped:
+                    return None
+                outcome = await self.fetcher.fetch(url, kind)
+            self._count(outcome)
             if outcome.ok:
                 self._consecutive_failures = 0
+                self.summary.reached = True
                 return outcome
             error = outcome.fetch.error_class or "unknown"
             self.summary.errors[error] = self.summary.errors.get(error, 0) + 1
-            await self.writer.record_fetch(self.site_id, outcome.fetch)
-            if error not in RETRYABLE or attempt == attempts - 1:
+            await self._record(outcome)
+            if error not in RETRYABLE or attempt == attempts - 1 or self._stopped:
                 break
-            pause = self.settings.crawl_backoff_seconds * (2**attempt)
-            await asyncio.sleep(pause * (0.5 + self._rng.random()))
+            if not self.politeness.may_retry():
+                break
+            await self.politeness.after_failure(error, attempt, outcome.retry_after)
         self.summary.failed += 1
+        self._last_error[url] = error
         self._consecutive_failures += 1
         if self._consecutive_failures >= CONSECUTIVE_FAILURES_TO_STOP:
             self._stop("unavailable", f"{self._consecutive_failures} URLs failed in a row")
         return None
 
+    def _count(self, outcome: FetchOutcome) -> None:
+        self.summary.pages += 1
+        self.summary.bytes_received += outcome.fetch.bytes_received
+        self.progress.on_fetch(self.site.name, outcome.fetch)
+
+    async def _record(self, outcome: FetchOutcome, error_class: str | None = None) -> None:
+        fetch = outcome.fetch
+        if error_class is not None and fetch.error_class != error_class:
+            fetch = _with_error(fetch, error_class)
+            self.summary.errors[error_class] = self.summary.errors.get(error_class, 0) + 1
+        await self.writer.record_fetch(self.site_id, fetch)
+
     def _budget_spent(self) -> bool:
-        budget = self.settings.crawl_page_budget
+        budget = self.policy.page_budget
         return budget > 0 and self.summary.pages >= budget
 
     def _stop(self, status: str, detail: str) -> None:
@@ -205,169 +480,34 @@ class SiteCrawler:
             return self.parser.parse_listing(outcome.text, url, captured_at)
         return self.parser.parse_thread(outcome.text, url, captured_at)
 
-    # -- the plan ------------------------------------------------------------------------
-    async def run(self) -> SiteCrawlSummary:
-        """Crawl the site once; the summary says how it went (never raises for site trouble)."""
-        started_at = self.clock.now()
-        await self.writer.set_site_status(self.site_id, "crawling", None, started_at=started_at)
-        index = await self._fetch(self.site.base_url, PageKind.INDEX)
-        if index is None:
-            self._stop("unavailable", "the board index could not be fetched")
-        else:
-            self.summary.reached = True
-        if index is not None and self._choose_parser(index):
-            page = self._parse(index, PageKind.INDEX)
-            await self._store(index, page)
-            if isinstance(page, IndexPage):
-                for section in page.sections:
-                    if section.url:
-                        self._enqueue(PageKind.LISTING, section.url, None)
-            workers = [
-                asyncio.create_task(self._worker())
-                for _ in range(max(1, self.settings.crawl_concurrency))
-            ]
-            await self._queue.join()
-            for worker in workers:
-                worker.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
-        finished_at = self.clock.now()
-        complete = self.summary.status == "ok" and self.summary.failed == 0
-        await self.writer.set_site_status(
-            self.site_id,
-            self.summary.status,
-            self.summary.detail,
-            finished_at=finished_at,
-            complete_crawl_at=started_at if complete else None,
+    def _choose_parser(self, outcome: FetchOutcome) -> bool:
+        """Detect the engine from the first page of the run; False (and stop) if none fits."""
+        assert outcome.text is not None
+        detected, confidence = detect_engine(
+            outcome.text, outcome.fetch.url, timezone=self.site.timezone
         )
-        return self.summary
-
-    def _choose_parser(self, index: FetchOutcome) -> bool:
-        """Pick the site's parser (configured, or detected from the index); False if none fits."""
-        assert index.text is not None
-        if self.site.engine and self.site.engine != "auto":
-            self.parser = get_parser(
-                self.site.engine, timezone=self.site.timezone, language=self.site.language
-            )
-            return True
-        detected, confidence = detect_engine(index.text, self.site.base_url)
         if detected is None:
-            self._stop("unknown_engine", f"no parser recognises the index (best {confidence:.2f})")
+            self._stop("unknown_engine", f"no parser recognises the site (best {confidence:.2f})")
             return False
-        self.parser = get_parser(
-            detected.name, timezone=self.site.timezone, language=self.site.language
-        )
+        self.parser = detected
         return True
 
-    def _enqueue(self, kind: PageKind, url: str, thread: Thread | None) -> None:
-        if url in self._queued or not self.fetcher.in_scope(url):
-            return
-        self._queued.add(url)
-        self._queue.put_nowait((kind, url, thread))
 
-    async def _worker(self) -> None:
-        while True:
-            kind, url, thread = await self._queue.get()
-            try:
-                if not self._stopped:
-                    if kind is PageKind.LISTING:
-                        await self._crawl_listing_page(url)
-                    else:
-                        assert thread is not None
-                        await self._crawl_thread(thread)
-                    if self.settings.crawl_delay_seconds > 0:
-                        await asyncio.sleep(self.settings.crawl_delay_seconds)
-            finally:
-                self._queue.task_done()
-
-    async def _crawl_listing_page(self, url: str) -> None:
-        outcome = await self._fetch(url, PageKind.LISTING)
-        if outcome is None:
-            return
-        page = self._parse(outcome, PageKind.LISTING)
-        await self._store(outcome, page)
-        if not isinstance(page, ListingPage):
-            return
-        for subsection in page.subsections:
-            if subsection.url:
-                self._enqueue(PageKind.LISTING, subsection.url, None)
-        progress = await self._thread_progress([t.native_id for t in page.threads])
-        for thread in page.threads:
-            if self._changed(thread, progress.get(thread.native_id)):
-                self._enqueue(PageKind.THREAD, thread.url, thread)
-        if self._listing_is_exhausted(page):
-            return
-        pagination = page.pagination
-        if pagination.page < pagination.pages and len(pagination.page_urls) >= pagination.page + 1:
-            self._enqueue(PageKind.LISTING, pagination.page_urls[pagination.page], None)
-
-    async def _thread_progress(self, native_ids: list[str]) -> dict[str, ThreadProgress]:
-        return await self.writer.thread_progress(self.site_id, native_ids)
-
-    @staticmethod
-    def _changed(thread: Thread, progress: ThreadProgress | None) -> bool:
-        if progress is None or progress.crawled_at is None:
-            return True
-        if thread.replies is not None and thread.replies != progress.replies:
-            return True
-        return thread.last_post_at is not None and thread.last_post_at != progress.last_post_at
-
-    def _listing_is_exhausted(self, page: ListingPage) -> bool:
-        """True when a re-crawl has reached threads last active before the previous run."""
-        if self.last_crawl_at is None:
-            return False
-        ordinary = [t for t in page.threads if not t.sticky]
-        if not ordinary:
-            return False
-        oldest = ordinary[-1].last_post_at
-        # A day of margin absorbs clock skew and timezone mistakes on the site's side.
-        return oldest is not None and oldest < self.last_crawl_at - timedelta(days=1)
-
-    async def _crawl_thread(self, thread: Thread) -> None:
-        self.summary.threads_visited += 1
-        first = await self._fetch(thread.url, PageKind.THREAD)
-        if first is None:
-            return
-        page = self._parse(first, PageKind.THREAD)
-        await self._store(first, page)
-        if not isinstance(page, ThreadPage):
-            return
-        pagination = page.pagination
-        if pagination.pages > 1 and pagination.page_urls:
-            progress = (await self._thread_progress([thread.native_id])).get(thread.native_id)
-            per_page = pagination.per_page or max(1, len(page.posts))
-            stored = progress.stored_posts if progress else 0
-            start_page = max(2, stored // per_page + 1 if stored else 2)
-            for number in range(start_page, pagination.pages + 1):
-                if number - 1 >= len(pagination.page_urls):
-                    break
-                url = pagination.page_urls[number - 1]
-                if not self.fetcher.in_scope(url):
-                    continue
-                outcome = await self._fetch(url, PageKind.THREAD)
-                if outcome is None:
-                    return  # not marked crawled: the next run starts this thread again
-                next_page = self._parse(outcome, PageKind.THREAD)
-                await self._store(outcome, next_page)
-        await self.writer.mark_thread_crawled(
-            self.site_id, thread.native_id, thread.replies, thread.last_post_at, self.clock.now()
-        )
+def _changed(thread: Thread, progress: ThreadProgress | None) -> bool:
+    if progress is None or progress.crawled_at is None:
+        return True
+    if thread.replies is not None and thread.replies != progress.replies:
+        return True
+    return thread.last_post_at is not None and thread.last_post_at != progress.last_post_at
 
 
-def build_client(site: Site, settings: Settings) -> httpx.AsyncClient:
-    """An httpx client for one site: its proxy (socks5h or http), timeouts, no auto-redirects."""
-    proxy = site.proxy or settings.proxy or None
-    timeout = httpx.Timeout(
-        settings.request_timeout_seconds, connect=settings.connect_timeout_seconds
-    )
-    limits = httpx.Limits(
-        max_connections=max(1, settings.crawl_concurrency),
-        max_keepalive_connections=max(1, settings.crawl_concurrency),
-    )
-    return httpx.AsyncClient(
-        proxy=proxy,
-        timeout=timeout,
-        limits=limits,
-        follow_redirects=False,
-        headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml"},
-        trust_env=False,
-    )
+def _has_content(page: ParsedPage) -> bool:
+    if isinstance(page, IndexPage):
+        return bool(page.sections)
+    if isinstance(page, ListingPage):
+        return bool(page.threads or page.subsections or page.section)
+    return bool(page.posts)
+
+
+def _with_error(fetch: Fetch, error_class: str) -> Fetch:
+    return replace(fetch, error_class=error_class)

@@ -8,16 +8,19 @@ aborted as soon as its headers (or first bytes) show what it is.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import httpx
 
 from forumwatch.clock import Clock
+from forumwatch.crawl.redact import protect_http_logs
 from forumwatch.crawl.warc import WarcArchive
 from forumwatch.models import Fetch, PageKind
 
@@ -36,6 +39,7 @@ class FetchOutcome:
     fetch: Fetch
     text: str | None = None
     final_url: str | None = None
+    retry_after: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -91,6 +95,8 @@ class Fetcher:
         site_name: the site every fetch is logged under.
         in_scope: tells whether a URL belongs to the site (redirects elsewhere are refused).
         max_bytes: responses larger than this are aborted and discarded.
+        deadline_seconds: total time one response may take, however its bytes trickle in
+            (httpx's own timeouts apply per read); None for no deadline.
     """
 
     def __init__(
@@ -101,6 +107,7 @@ class Fetcher:
         site_name: str,
         in_scope: Callable[[str], bool],
         max_bytes: int,
+        deadline_seconds: float | None = None,
     ) -> None:
         self.client = client
         self.archive = archive
@@ -108,6 +115,8 @@ class Fetcher:
         self.site_name = site_name
         self.in_scope = in_scope
         self.max_bytes = max_bytes
+        self.deadline_seconds = deadline_seconds
+        protect_http_logs()
 
     async def fetch(self, url: str, kind: PageKind) -> FetchOutcome:
         """Fetch ``url``, following in-scope redirects; never raises for network trouble."""
@@ -129,10 +138,16 @@ class Fetcher:
         current = url
         seen = {url}
         for _ in range(MAX_REDIRECTS + 1):
+            answered: list[bool] = []
             try:
-                outcome = await self._fetch_once(current, done)
+                async with asyncio.timeout(self.deadline_seconds):
+                    outcome = await self._fetch_once(current, done, answered)
             except httpx.HTTPError as error:
-                return FetchOutcome(done(error_class=classify_error(error)))
+                return FetchOutcome(done(url=current, error_class=classify_error(error)))
+            except TimeoutError:
+                # No answer at all is a timeout; an answer that trickles too slowly, a deadline.
+                error_class = "deadline" if answered else "timeout"
+                return FetchOutcome(done(url=current, error_class=error_class))
             if isinstance(outcome, FetchOutcome):
                 return outcome
             status, location = outcome
@@ -146,16 +161,23 @@ class Fetcher:
         return FetchOutcome(done(error_class="too_many_redirects"))
 
     async def _fetch_once(
-        self, url: str, done: Callable[..., Fetch]
+        self, url: str, done: Callable[..., Fetch], answered: list[bool]
     ) -> FetchOutcome | tuple[int, str]:
         async with self.client.stream("GET", url) as response:
+            answered.append(True)
             status = response.status_code
             if status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 return status, response.headers["location"]
             content_type = response.headers.get("content-type")
             if status >= 400:
                 return FetchOutcome(
-                    done(status=status, error_class=f"http_{status}", content_type=content_type)
+                    done(
+                        url=url,
+                        status=status,
+                        error_class=f"http_{status}",
+                        content_type=content_type,
+                    ),
+                    retry_after=retry_after_seconds(response.headers),
                 )
             declared = (content_type or "").split(";")[0].strip().lower()
             if declared and declared not in HTML_TYPES:
@@ -210,3 +232,61 @@ class Fetcher:
                 warc_length=archived.length,
             )
             return FetchOutcome(fetch, decode_html(body, content_type), str(response.url))
+
+    async def post_form(self, url: str, fields: Mapping[str, str]) -> FetchOutcome:
+        """POST a form (a login) and return the answer, which is neither archived nor logged.
+
+        The request carries a password, so it is never written anywhere; its fetch-log row
+        holds the URL, status and timing only. A redirect is not followed: its target is
+        ``final_url`` (when in scope) for the caller to fetch.
+        """
+        started_at = self.clock.now()
+        started = time.monotonic()
+
+        def row(**values: object) -> Fetch:
+            elapsed = timedelta(seconds=time.monotonic() - started)
+            return Fetch(
+                site_name=self.site_name,
+                url=url,
+                started_at=started_at,
+                ended_at=started_at + elapsed,
+                kind=PageKind.OTHER,
+                **values,  # type: ignore[arg-type]
+            )
+
+        try:
+            async with asyncio.timeout(self.deadline_seconds):
+                response = await self.client.post(url, data=dict(fields))
+        except httpx.HTTPError as error:
+            return FetchOutcome(row(error_class=classify_error(error)))
+        except TimeoutError:
+            return FetchOutcome(row(error_class="deadline"))
+        status = response.status_code
+        content_type = response.headers.get("content-type")
+        if status in (301, 302, 303, 307, 308) and "location" in response.headers:
+            target = urljoin(url, response.headers["location"])
+            if not self.in_scope(target):
+                return FetchOutcome(row(status=status, error_class="redirect_out_of_scope"))
+            return FetchOutcome(row(status=status, content_type=content_type), final_url=target)
+        if status >= 400:
+            return FetchOutcome(
+                row(status=status, error_class=f"http_{status}", content_type=content_type)
+            )
+        body = response.content[: self.max_bytes]
+        fetch = row(status=status, content_type=content_type, bytes_received=len(body))
+        return FetchOutcome(fetch, decode_html(body, content_type), url)
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """The server's ``Retry-After`` in seconds (a number, or a date read against its ``Date``)."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        then = parsedate_to_datetime(value)
+        now = parsedate_to_datetime(headers.get("date", ""))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, (then - now).total_seconds())

@@ -45,7 +45,8 @@ _PHRASES: tuple[tuple[PageState, re.Pattern[str]], ...] = (
         PageState.BANNED,
         re.compile(
             r"you (?:have been|are|were) banned|your (?:ip|account|user ?name|address)"
-            r"(?: address)? (?:has been|is) banned|banned from (?:this|using|the) (?:board|forum|site)"
+            r"(?: address)? (?:has been|is) banned"
+            r"|banned from (?:this|using|the) (?:board|forum|site)"
             r"|account (?:is|has been) (?:suspended|disabled)"
         ),
     ),
@@ -60,7 +61,8 @@ _PHRASES: tuple[tuple[PageState, re.Pattern[str]], ...] = (
     (
         PageState.CAPTCHA,
         re.compile(
-            r"captcha|checking your browser|ddos protection|prove (?:that )?you are (?:not a bot|human)"
+            r"captcha|checking your browser|ddos protection"
+            r"|prove (?:that )?you are (?:not a bot|human)"
             r"|you are in (?:the )?queue"
         ),
     ),
@@ -98,6 +100,8 @@ def detect_page_state(
         expect_logged_in: the crawler holds a session: a page without the marker means the
             session expired.
     """
+    if has_content and not expect_logged_in:
+        return PageState.OK  # the common case: no second look at the page
     try:
         tree = LexborHTMLParser(html)
     except SelectolaxError:

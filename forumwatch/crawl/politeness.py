@@ -76,7 +76,7 @@ class Politeness:
         pause = base * (0.5 + self.rng.random())
         if retry_after is not None:
             pause = max(pause, retry_after)
-        return min(pause, self.policy.max_backoff_seconds)
+        return float(min(pause, self.policy.max_backoff_seconds))
 
     def may_retry(self) -> bool:
         """True while the run's retry budget lasts (and counts the retry)."""

@@ -25,7 +25,7 @@ password_env = "FW_HARBOUR_PASSWORD"    # or password_file = "/run/secrets/harbo
 cookies_file = "/path/to/cookies.txt"   # Netscape format, for sites behind captchas
 logged_in_selector = 'a[href*="logout"]'  # present on every page while logged in
 
-[parse]                       # owned by the parsers: forumwatch.parse.profile
+[parse]                       # the parser's selectors etc.: see forumwatch.parse.profile
 ```
 
 A password is never written into a profile (which is stored with the site): ``password =``
@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from forumwatch.errors import ConfigError
+from forumwatch.models import Site
+from forumwatch.parse.profile import ParseProfile
 from forumwatch.settings import Settings
 
 LOGIN_ENGINES = ("phpbb", "mybb", "smf", "vbulletin", "xenforo")
@@ -150,8 +152,7 @@ class LoginProfile:
                 password = Path(self.password_file).read_text(encoding="utf-8").strip()
             except OSError as error:
                 raise ConfigError(
-                    f"login: cannot read the password file {self.password_file}: "
-                    f"{error.strerror}"
+                    f"login: cannot read the password file {self.password_file}: {error.strerror}"
                 ) from None
             if not password:
                 raise ConfigError(f"login: the password file {self.password_file} is empty")
@@ -199,7 +200,25 @@ def parse_profile(text: str, source: str = "profile") -> SiteProfile:
     crawl = _table(data, "crawl", source)
     login = _table(data, "login", source)
     parse = _table(data, "parse", source)
+    if parse:
+        ParseProfile.from_mapping({"parse": {"engine": "phpbb", **parse}}, name=source)
     return SiteProfile(_check_crawl(crawl, source), _check_login(login, source), parse, text)
+
+
+def parse_table(site: Site, profile: SiteProfile) -> ParseProfile:
+    """The checked ``[parse]`` table of a site's profile; engine, timezone and language default
+    to the site's own.
+
+    Raises:
+        ConfigError: the table is invalid.
+    """
+    table = dict(profile.parse)
+    if site.engine and site.engine != "auto":
+        table.setdefault("engine", site.engine)
+    table.setdefault("timezone", site.timezone)
+    if site.language:
+        table.setdefault("language", site.language)
+    return ParseProfile.from_mapping({"parse": table}, name=site.name)
 
 
 def load_profile(path: Path) -> SiteProfile:

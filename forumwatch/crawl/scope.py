@@ -6,13 +6,16 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 
-def in_scope_of(base_url: str) -> Callable[[str], bool]:
+def in_scope_of(base_url: str, path_prefix: str | None = None) -> Callable[[str], bool]:
     """A predicate: does a URL lie within the site at ``base_url``?
 
-    In scope means http(s), the same host and port, and a path under the base URL's folder.
+    In scope means http(s), the same host and port, and a path under ``path_prefix`` (by
+    default the base URL's folder).
     """
     base = urlsplit(base_url)
     prefix = base.path.rsplit("/", 1)[0] + "/"
+    if path_prefix:
+        prefix = "/" + path_prefix.strip("/") + "/" if path_prefix.strip("/") else "/"
     host = (base.hostname or "").lower()
     port = base.port
 

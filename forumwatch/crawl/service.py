@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from forumwatch.clock import Clock
 from forumwatch.crawl.crawler import CrawlProgress, SiteCrawlSummary
+from forumwatch.crawl.profile import parse_profile
 from forumwatch.crawl.run import CrawlTarget, crawl_sites
 from forumwatch.crawl.warc import WarcArchive
-from forumwatch.errors import InvalidURLError, SiteUnreachableError
+from forumwatch.errors import ConfigError, InvalidURLError, SiteUnreachableError
 from forumwatch.models import Site
+from forumwatch.parse.registry import engine_names
 from forumwatch.store.base import Store
 from forumwatch.workspace import Workspace
 
@@ -48,6 +52,62 @@ def site_name_for(url: str) -> str:
     return name[:40] or "site"
 
 
+def add_site(
+    store: Store,
+    url: str,
+    now: datetime,
+    name: str | None = None,
+    engine: str = "auto",
+    profile_text: str = "",
+    timezone: str = "UTC",
+    language: str | None = None,
+    proxy: str | None = None,
+) -> Site:
+    """Validate and store a new site with its profile.
+
+    Raises:
+        InvalidURLError: the URL is malformed.
+        ConfigError: the name is taken, the engine unknown, or the profile invalid.
+    """
+    url = validate_site_url(url)
+    parse_profile(profile_text, "profile")
+    if engine != "auto" and engine not in engine_names():
+        raise ConfigError(f"unknown engine {engine!r}; known engines: {', '.join(engine_names())}")
+    if proxy and not proxy.startswith(("socks5://", "socks5h://", "http://", "https://")):
+        raise ConfigError("the proxy must be a socks5h://, socks5:// or http:// URL")
+    if name is None:
+        existing = {s.name for s in store.list_sites()}
+        base = name = site_name_for(url)
+        suffix = 1
+        while name in existing:
+            suffix += 1
+            name = f"{base}-{suffix}"
+    elif not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}", name):
+        raise ConfigError(f"invalid site name {name!r} (letters, digits, '-', '_', '.')")
+    site = Site(
+        name=name,
+        base_url=url,
+        engine=engine,
+        language=language,
+        timezone=timezone,
+        proxy=proxy or None,
+        profile_toml=profile_text,
+    )
+    return store.add_site(site, now)
+
+
+def set_site_profile(store: Store, name: str, profile_text: str) -> Site:
+    """Replace a stored site's profile (validated first).
+
+    Raises:
+        NotFoundError: no such site.
+        ConfigError: the profile is invalid.
+    """
+    parse_profile(profile_text, "profile")
+    site = store.get_site(name)
+    return store.update_site(replace(site, profile_toml=profile_text))
+
+
 def crawl_workspace(
     workspace: Workspace,
     clock: Clock,
@@ -68,7 +128,14 @@ def crawl_workspace(
             sites = [store.get_site(name) for name in site_names]
         else:
             sites = [s for s in store.list_sites() if not s.defunct]
-        return crawl_sites(CrawlTarget(store, archive, workspace.settings), sites, clock, progress)
+        summaries = crawl_sites(
+            CrawlTarget(store, archive, workspace.settings), sites, clock, progress
+        )
+        # Watch rules (forumwatch/analyse/alerts.py) see what this run stored.
+        from forumwatch.analyse.alerts import run_alerts_after_crawl
+
+        run_alerts_after_crawl(store, clock.now(), workspace.settings)
+        return summaries
     finally:
         archive.close()
         if own_store:
@@ -89,12 +156,7 @@ def crawl_url(
     try:
         site = next((s for s in store.list_sites() if s.base_url == url), None)
         if site is None:
-            existing = {s.name for s in store.list_sites()}
-            base, name, suffix = site_name_for(url), site_name_for(url), 1
-            while name in existing:
-                suffix += 1
-                name = f"{base}-{suffix}"
-            site = store.add_site(Site(name=name, base_url=url), clock.now())
+            site = add_site(store, url, clock.now())
         [summary] = crawl_workspace(workspace, clock, [site.name], progress, store=store)
     finally:
         store.close()

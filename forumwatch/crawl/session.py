@@ -10,7 +10,9 @@ itself, by POST: a password never appears in a URL, a log line, the fetch log or
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http.cookiejar import LoadError, MozillaCookieJar
 from pathlib import Path
@@ -82,6 +84,12 @@ def load_cookie_jar(path: Path) -> httpx.Cookies:
         jar.load(str(path), ignore_discard=True, ignore_expires=True)
     except (OSError, LoadError) as error:
         raise ConfigError(f"cannot read the cookie file {path}: {error}") from None
+    for cookie in jar:
+        # Browsers export session cookies with expiry 0; read as "expired" they would never
+        # be sent.
+        if not cookie.expires:
+            cookie.expires = None
+            cookie.discard = True
     return httpx.Cookies(jar)
 
 
@@ -136,10 +144,8 @@ def fill_login_form(
 def _find_form(tree: LexborHTMLParser, form: LoginForm) -> LexborNode | None:
     candidates: list[LexborNode] = []
     if form.form_selector:
-        try:
+        with contextlib.suppress(SelectolaxError):
             candidates.extend(tree.css(form.form_selector))
-        except SelectolaxError:
-            pass
     candidates.extend(tree.css("form"))
     for node in candidates:
         if node.css_first("input[type='password']") is not None:
@@ -183,11 +189,18 @@ class SiteSession:
         engine: the engine whose form to use (the profile's, else the site's).
         base_url: the site's base URL (login paths are relative to it).
         fetcher: the site's fetcher (scope, archive, fetch log rows).
+        record: stores each attempt in the fetch log as it happens.
     """
 
     def __init__(
-        self, login: LoginProfile, engine: str | None, base_url: str, fetcher: Fetcher
+        self,
+        login: LoginProfile,
+        engine: str | None,
+        base_url: str,
+        fetcher: Fetcher,
+        record: Callable[[FetchOutcome], Awaitable[None]],
     ) -> None:
+        self.record = record
         self.login = login
         self.engine = login.engine or (engine if engine in LOGIN_FORMS else None)
         self.base_url = base_url
@@ -209,8 +222,8 @@ class SiteSession:
             )
         return form
 
-    async def log_in(self) -> list[FetchOutcome]:
-        """Log in with the profile's credentials; returns the attempts for the fetch log.
+    async def log_in(self) -> None:
+        """Log in with the profile's credentials, recording every request in the fetch log.
 
         Raises:
             SessionError: the login form is missing, off-site, or the login did not take.
@@ -220,27 +233,28 @@ class SiteSession:
         username, password = self.login.credentials()
         form = self.form()
         page_url = urljoin(self.base_url, form.path)
-        attempts: list[FetchOutcome] = []
         page = await self.fetcher.fetch(page_url, PageKind.OTHER)
-        attempts.append(page)
+        await self.record(page)
         if not page.ok or page.text is None:
             error = page.fetch.error_class or "no page"
             raise SessionError(f"login page {page_url} could not be fetched ({error})")
-        filled = fill_login_form(
-            page.text, page.final_url or page_url, form, username, password
-        )
+        filled = fill_login_form(page.text, page.final_url or page_url, form, username, password)
         if not self.fetcher.in_scope(filled.action):
             raise SessionError("the login form posts outside the site; refusing to send it")
         log.info("logging in to %s as a member", self.base_url)
         posted = await self.fetcher.post_form(filled.action, filled.fields)
-        attempts.append(posted)
+        await self.record(posted)
         if posted.fetch.error_class is not None:
             raise SessionError(f"the login request failed ({posted.fetch.error_class})")
-        landing = posted
-        if posted.text is None or not is_logged_in(posted.text, self.login.logged_in_selector):
-            landing = await self.fetcher.fetch(self.base_url, PageKind.OTHER)
-            attempts.append(landing)
-        if landing.text is None or not is_logged_in(landing.text, self.login.logged_in_selector):
+        text = posted.text
+        if text is None and posted.final_url:
+            landing = await self.fetcher.fetch(posted.final_url, PageKind.OTHER)
+            await self.record(landing)
+            text = landing.text
+        if text is None or not is_logged_in(text, self.login.logged_in_selector):
+            check = await self.fetcher.fetch(self.base_url, PageKind.OTHER)
+            await self.record(check)
+            text = check.text
+        if text is None or not is_logged_in(text, self.login.logged_in_selector):
             raise SessionError("the login did not take (no logged-in marker after logging in)")
         self.logged_in = True
-        return attempts

@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import ssl
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -82,6 +84,12 @@ def describe_proxy(url: str | None) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for every client: each would otherwise load the CA bundle (~1 MB)."""
+    return httpx.create_ssl_context()
+
+
 def build_client(
     site_name: str,
     policy: CrawlPolicy,
@@ -104,6 +112,7 @@ def build_client(
         timeout=timeout,
         limits=limits,
         follow_redirects=False,
+        verify=_tls_context(),
         cookies=cookies,
         headers={"User-Agent": policy.user_agent, "Accept": ACCEPT},
         trust_env=False,

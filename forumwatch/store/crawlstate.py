@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, String, and_, cast, delete, func, select, update
 
 from forumwatch.store import schema
-from forumwatch.store.base import FetchBucket, FrontierEntry
+from forumwatch.store.base import FetchBucket, FrontierEntry, FrontierStep
 from forumwatch.store.ingest import Dialect
 
 GRANULARITIES = {"hour": 13, "day": 10}
@@ -72,14 +72,43 @@ class CrawlStateQueries:
         discovered: Sequence[FrontierEntry] = (),
     ) -> None:
         """Mark one entry finished and add the entries it led to (known URLs are kept)."""
-        table = schema.crawl_frontier
+        step = FrontierStep(url, state, finished_at, error_class, tuple(discovered))
+        self.advance_frontier_batch(site_id, [step])
+
+    def advance_frontier_batch(self, site_id: int, steps: Sequence[FrontierStep]) -> None:
+        """Apply several finished entries in one transaction (marking threads crawled too).
+
+        Each step's discoveries are written with its own state change, so a crash loses either
+        both or neither: a lost step only means its page is fetched once more.
+        """
+        table, threads = schema.crawl_frontier, schema.threads
         with self.engine.begin() as connection:
-            self._add_entries(connection, site_id, finished_at, discovered)
-            connection.execute(
-                update(table)
-                .where(and_(table.c.site_id == site_id, table.c.url == url))
-                .values(state=state, error_class=error_class, finished_at=finished_at)
-            )
+            for step in steps:
+                self._add_entries(connection, site_id, step.finished_at, step.discovered)
+                connection.execute(
+                    update(table)
+                    .where(and_(table.c.site_id == site_id, table.c.url == step.url))
+                    .values(
+                        state=step.state,
+                        error_class=step.error_class,
+                        finished_at=step.finished_at,
+                    )
+                )
+                if step.thread is not None:
+                    connection.execute(
+                        update(threads)
+                        .where(
+                            and_(
+                                threads.c.site_id == site_id,
+                                threads.c.native_id == step.thread.native_id,
+                            )
+                        )
+                        .values(
+                            crawled_replies=step.thread.replies,
+                            crawled_last_post_at=step.thread.last_post_at,
+                            crawled_at=step.thread.crawled_at,
+                        )
+                    )
 
     def _add_entries(
         self, connection: Any, site_id: int, when: datetime, entries: Sequence[FrontierEntry]

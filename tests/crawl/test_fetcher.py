@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from forumwatch.clock import SimulatedClock
-from forumwatch.crawl.scope import in_scope_of
 from forumwatch.crawl.fetcher import Fetcher, FetchOutcome
+from forumwatch.crawl.scope import in_scope_of
 from forumwatch.crawl.warc import WarcArchive
 from forumwatch.models import PageKind
 from tests.conftest import T0
@@ -19,12 +19,17 @@ from tests.conftest import T0
 BASE = "http://127.0.0.1:9/forum/"
 
 
-def fetch(tmp_path: Path, handler: Callable[[httpx.Request], httpx.Response], url: str = BASE,
-          max_bytes: int = 1_000_000) -> FetchOutcome:
+def fetch(
+    tmp_path: Path,
+    handler: Callable[[httpx.Request], httpx.Response],
+    url: str = BASE,
+    max_bytes: int = 1_000_000,
+) -> FetchOutcome:
     async def go() -> FetchOutcome:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            fetcher = Fetcher(client, WarcArchive(tmp_path), SimulatedClock(T0), "s",
-                              in_scope_of(BASE), max_bytes)
+            fetcher = Fetcher(
+                client, WarcArchive(tmp_path), SimulatedClock(T0), "s", in_scope_of(BASE), max_bytes
+            )
             outcome = await fetcher.fetch(url, PageKind.INDEX)
             fetcher.archive.close()
             return outcome
@@ -33,8 +38,11 @@ def fetch(tmp_path: Path, handler: Callable[[httpx.Request], httpx.Response], ur
 
 
 def html(_: httpx.Request) -> httpx.Response:
-    return httpx.Response(200, headers={"Content-Type": "text/html; charset=utf-8"},
-                          content="<html><body>Allotment news</body></html>".encode())
+    return httpx.Response(
+        200,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        content=b"<html><body>Allotment news</body></html>",
+    )
 
 
 def test_html_page_is_archived_and_decoded(tmp_path: Path) -> None:
@@ -44,11 +52,17 @@ def test_html_page_is_archived_and_decoded(tmp_path: Path) -> None:
     assert outcome.fetch.started_at == T0
 
 
-@pytest.mark.parametrize("content_type", ["image/jpeg", "video/mp4", "application/zip",
-                                          "application/octet-stream", "application/json"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["image/jpeg", "video/mp4", "application/zip", "application/octet-stream", "application/json"],
+)
 def test_non_html_is_refused_and_not_archived(tmp_path: Path, content_type: str) -> None:
-    outcome = fetch(tmp_path, lambda _: httpx.Response(200, headers={"Content-Type": content_type},
-                                                       content=b"\xff\xd8\xff" * 100))
+    outcome = fetch(
+        tmp_path,
+        lambda _: httpx.Response(
+            200, headers={"Content-Type": content_type}, content=b"\xff\xd8\xff" * 100
+        ),
+    )
     assert not outcome.ok and outcome.fetch.error_class == "not_html"
     assert outcome.fetch.warc_file is None
     assert not any(tmp_path.iterdir())
@@ -61,8 +75,11 @@ def test_undeclared_binary_is_refused(tmp_path: Path) -> None:
 
 def test_oversized_page_is_aborted(tmp_path: Path) -> None:
     big = b"<html>" + b"x" * 200_000 + b"</html>"
-    outcome = fetch(tmp_path, lambda _: httpx.Response(200, headers={"Content-Type": "text/html"},
-                                                       content=big), max_bytes=100_000)
+    outcome = fetch(
+        tmp_path,
+        lambda _: httpx.Response(200, headers={"Content-Type": "text/html"}, content=big),
+        max_bytes=100_000,
+    )
     assert outcome.fetch.error_class == "too_large" and outcome.fetch.warc_file is None
 
 

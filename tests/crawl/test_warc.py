@@ -9,7 +9,7 @@ from pathlib import Path
 from forumwatch.crawl.warc import WarcArchive, iter_responses, read_response, sha256_label
 from tests.conftest import T0
 
-BODY = "<html><body><p>Weather in Utrecht: rain again</p></body></html>".encode()
+BODY = b"<html><body><p>Weather in Utrecht: rain again</p></body></html>"
 
 
 def write_one(folder: Path, body: bytes = BODY) -> tuple[WarcArchive, object]:
@@ -18,12 +18,18 @@ def write_one(folder: Path, body: bytes = BODY) -> tuple[WarcArchive, object]:
         url="http://127.0.0.1:9/viewtopic.php?t=1",
         captured_at=T0,
         method="GET",
-        request_headers=[("User-Agent", "ua"), ("Cookie", "phpbb3_sid=SECRET1"),
-                         ("Authorization", "Basic SECRET2")],
+        request_headers=[
+            ("User-Agent", "ua"),
+            ("Cookie", "phpbb3_sid=SECRET1"),
+            ("Authorization", "Basic SECRET2"),
+        ],
         status=200,
         reason="OK",
-        response_headers=[("Content-Type", "text/html; charset=utf-8"),
-                          ("Set-Cookie", "phpbb3_sid=SECRET3"), ("Content-Encoding", "gzip")],
+        response_headers=[
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Set-Cookie", "phpbb3_sid=SECRET3"),
+            ("Content-Encoding", "gzip"),
+        ],
         body=body,
     )
     return archive, record
@@ -53,8 +59,21 @@ def test_several_records_each_readable_from_their_offset(tmp_path: Path) -> None
     records = []
     for number in range(5):
         body = f"<html>page {number}</html>".encode()
-        records.append((body, archive.write(f"http://127.0.0.1:9/p{number}", T0, "GET", [], 200,
-                                            "OK", [("Content-Type", "text/html")], body)))
+        records.append(
+            (
+                body,
+                archive.write(
+                    f"http://127.0.0.1:9/p{number}",
+                    T0,
+                    "GET",
+                    [],
+                    200,
+                    "OK",
+                    [("Content-Type", "text/html")],
+                    body,
+                ),
+            )
+        )
     archive.close()
     for body, record in records:
         assert read_response(tmp_path, record.warc_file, record.offset).body == body
