@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Protocol, TypeVar, cast
 
 from selectolax.lexbor import (
+    LexborCSSSelector,
     LexborDocumentOptions,
     LexborHTMLParser,
     LexborNode,
@@ -55,6 +57,7 @@ _INPUT_ERRORS = (
 )
 
 _NO_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # page_kind() reads no dates
+_WO_EVENTS = int(LexborDocumentOptions.WO_EVENTS)
 
 _Result = TypeVar("_Result", IndexPage, ListingPage, ThreadPage)
 
@@ -78,18 +81,20 @@ class Page:
             else captured_at.astimezone(UTC)
         )
         self.problems: list[ParseProblem] = []
-        self._firsts: dict[str, LexborNode | None] = {}
+        self._firsts: dict[object, LexborNode | None] = {}
+        source: str | bytes = html
         if isinstance(html, bytes):
-            html = html.decode("utf-8", errors="replace")
+            source, html = _utf8_source(html)
         if len(html) > MAX_PAGE_CHARS:
             self.problem("page", f"page cut to {MAX_PAGE_CHARS} characters", f"{len(html)} chars")
-            html = html[:MAX_PAGE_CHARS]
+            source = html = html[:MAX_PAGE_CHARS]
         if needs_nesting_limit(html):
             html, removed = limit_nesting(html)
             if removed:
                 self.problem("page", "tags nested too deeply were dropped", f"{removed} tags")
+                source = html
         # Without mutation events the tree keeps what the source said (and builds faster).
-        self.tree = LexborHTMLParser(html, options=LexborDocumentOptions.WO_EVENTS)
+        self.tree = LexborHTMLParser(source, options=_WO_EVENTS)
 
     def problem(
         self, field: str, message: str, text: str = "", post_native_id: str | None = None
@@ -113,15 +118,19 @@ class Page:
         """
         if not selector:
             return None
-        key = f"{scope}\x00{selector}"
-        if key not in self._firsts:
-            if scope:
-                container = self.first(scope)
-                found = container.css_first(selector) if container is not None else None
-            else:
-                found = self.tree.css_first(selector)
-            self._firsts[key] = found
-        return self._firsts[key]
+        key: object = (scope, selector) if scope else selector
+        firsts = self._firsts
+        if key in firsts:
+            return firsts[key]
+        found: LexborNode | None
+        if scope:
+            container = self.first(scope)
+            found = first_match(container, selector) if container is not None else None
+        else:
+            root = self.tree.root
+            found = first_match(root, selector) if root is not None else None
+        firsts[key] = found
+        return found
 
     def all(self, selector: str | None, scope: str | None = None) -> list[LexborNode]:
         """Every node matching ``selector``, inside the first ``scope`` node if given."""
@@ -129,8 +138,9 @@ class Page:
             return []
         if scope:
             container = self.first(scope)
-            return container.css(selector) if container is not None else []
-        return self.tree.css(selector)
+            return all_matches(container, selector) if container is not None else []
+        root = self.tree.root
+        return all_matches(root, selector) if root is not None else []
 
     def matches(self, selector: str | None, scope: str | None = None) -> bool:
         """True when ``selector`` matches in the page (inside ``scope`` if given)."""
@@ -145,6 +155,42 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     if compiled is None:
         compiled = _PATTERNS.setdefault(pattern, re.compile(pattern))
     return compiled
+
+
+class _Selector(Protocol):
+    """selectolax's CSS engine (its stub leaves out ``find_first``, a public method)."""
+
+    def find(self, query: str, node: LexborNode) -> list[LexborNode]: ...
+
+    def find_first(self, query: str, node: LexborNode) -> list[LexborNode]: ...
+
+
+class _Engine(threading.local):
+    """One CSS engine per thread: an engine holds a query's state while it runs."""
+
+    def __init__(self) -> None:
+        self.selector = cast(_Selector, LexborCSSSelector())  # type: ignore[no-untyped-call]
+
+
+_ENGINE = _Engine()
+
+
+def first_match(node: LexborNode, selector: str) -> LexborNode | None:
+    """The first node matching ``selector`` in ``node``'s subtree (``node`` included), as
+    ``node.css_first(selector)``.
+
+    selectolax builds a CSS engine (a selector parser and a matcher, several allocations) for
+    every document at its first query, and wraps each query in more Python-level work. The
+    engine keeps nothing of a document between queries, so one per thread serves every page;
+    trees here are whole documents, never fragments, so a query starts at the node itself.
+    """
+    found = _ENGINE.selector.find_first(selector, node)
+    return found[0] if found else None
+
+
+def all_matches(node: LexborNode, selector: str) -> list[LexborNode]:
+    """Every node matching ``selector`` in ``node``'s subtree, as ``node.css(selector)``."""
+    return _ENGINE.selector.find(selector, node)
 
 
 def node_text(node: LexborNode | None) -> str:
@@ -171,18 +217,36 @@ def pick(node: LexborNode | None, rule: Pick | tuple[Pick, ...]) -> str | None:
 
 
 def _pick_one(node: LexborNode, rule: Pick) -> str | None:
-    target = node if rule.css is None else node.css_first(rule.css)
+    css = rule.css
+    target = node if css is None else first_match(node, css)
     if target is None:
         return None
-    value = node_text(target) if rule.attribute is None else target.attrs.get(rule.attribute)
+    attribute = rule.attribute
+    value = node_text(target) if attribute is None else target.attrs.get(attribute)
     if value is None:
         return None
-    if rule.pattern is None:
+    pattern = rule.pattern
+    if pattern is None:
         return value.strip() or None
-    match = _compiled(rule.pattern).search(value)
+    compiled = _PATTERNS.get(pattern) or _compiled(pattern)
+    match = compiled.search(value)
     if match is None:
         return None
-    return match.group(1) if match.groups() else match.group(0)
+    return match.group(1) if compiled.groups else match.group(0)
+
+
+def _utf8_source(html: bytes) -> tuple[str | bytes, str]:
+    """What to hand Lexbor for a page given as bytes, and the page as text.
+
+    Valid UTF-8 goes to Lexbor as it came: decoding it only to have the parser encode it again
+    costs a copy of the page each way. Anything else is decoded with replacement characters
+    first, as before.
+    """
+    try:
+        return html, html.decode("utf-8")
+    except UnicodeDecodeError:
+        text = html.decode("utf-8", errors="replace")
+        return text, text
 
 
 class EngineParser(ABC):

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from selectolax.lexbor import LexborNode
@@ -30,17 +30,42 @@ from forumwatch.models import (
     Thread,
     ThreadPage,
 )
-from forumwatch.parse.base import EngineParser, Page, node_text, pick
+from forumwatch.parse.base import (
+    EngineParser,
+    Page,
+    all_matches,
+    first_match,
+    node_text,
+    pick,
+)
 from forumwatch.parse.content import Content, read_content
 from forumwatch.parse.pagination import item_offset, read_pagination
 from forumwatch.parse.selectors import BoardSelectors
 from forumwatch.parse.text import absolute_url, canonical_url, first_int, title_tags
 
 
+class PostNodes(NamedTuple):
+    """One post's container and the first node of each of its selectors inside it.
+
+    Each is looked up once and handed to the engine hooks that read it.
+    """
+
+    node: LexborNode
+    body: LexborNode | None
+    author: LexborNode | None
+    time: LexborNode | None
+    title: LexborNode | None
+    edit_notice: LexborNode | None
+    extra: tuple[LexborNode | None, ...]
+    """The first match of each of the parser's ``extra_post_selectors``."""
+
+
 class BoardParser(EngineParser):
     """Parses index, listing and thread pages with the class's ``selectors``."""
 
     selectors: ClassVar[BoardSelectors]
+    extra_post_selectors: ClassVar[tuple[str, ...]] = ()
+    """More selectors an engine reads inside each post, looked up with the post's own."""
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -105,9 +130,10 @@ class BoardParser(EngineParser):
         thread = self._thread_header(page)
         offset = item_offset(page, self.selectors.page, pagination)
         posts: list[Post] = []
-        for index, node in enumerate(page.tree.css(self.selectors.post.container)):
+        thread_id = thread.native_id
+        for index, node in enumerate(page.all(self.selectors.post.container)):
             position = None if offset is None else offset + index + 1
-            post = self._post(page, node, thread.native_id, position)
+            post = self._post(page, node, thread_id, position)
             if post is not None:
                 posts.append(post)
         if not posts:
@@ -130,19 +156,17 @@ class BoardParser(EngineParser):
         native_id = pick(link, rules.thread_id) or _match(rules.thread_id.pattern, page.url)
         if native_id is None:
             page.problem("thread", "thread id not found", page.url)
-        title = node_text(link)
-        prefixes = _prefix_texts(link, rules.thread_prefix)
-        for prefix in prefixes:
-            title = title.removeprefix(prefix).strip()
+        title, tags = self._thread_title(link)
         url = self._crawl_url(page, link.attrs.get("href") if link else None, True)
         crumbs = self._breadcrumb_ids(page)
-        total = first_int(node_text(page.first(rules.item_count, rules.toolbar)))
+        count = page.first(rules.item_count, rules.toolbar)
+        total = first_int(node_text(count)) if count is not None else None
         return Thread(
             native_id=native_id or "",
             title=title,
             url=url or canonical_url(page.url, rules.crawl_drop_params),
             section_native_id=crumbs[-1] if crumbs else None,
-            tags=_with_prefixes(title, prefixes),
+            tags=tags,
             replies=total - 1 if total else None,
             locked=page.matches(rules.thread_locked, rules.toolbar),
         )
@@ -157,31 +181,50 @@ class BoardParser(EngineParser):
         if native_id is None:
             page.problem("post", "post without an id was skipped", node_text(node))
             return None
-        body = node.css_first(rules.content)
+        post = self._post_nodes(node)
+        body = post.body if rules.content else first_match(node, rules.content)
         if body is None:
             page.problem("text", "post body not found", node_text(node), native_id)
-            content = Content(text="", links=(), quotes=())
+            content = _NO_CONTENT
         else:
             content = read_content(page, body, self.selectors.content, native_id)
+        author = self._author(page, node, native_id, post.author)
+        posted_at = self._post_time(page, node, native_id, post.time)
+        title, position = self._post_title_and_position(post, position)
+        quotes = content.quotes
         return Post(
             native_id=native_id,
             thread_native_id=thread_id,
-            author=self._author(page, node, native_id, _first_in(node, rules.author)),
-            posted_at=self._post_time(page, node, native_id, _first_in(node, rules.time)),
+            author=author,
+            posted_at=posted_at,
             text=content.text,
-            title=self._post_title(node),
-            quotes=self._post_quotes(content.quotes),
+            title=title,
+            quotes=self._post_quotes(quotes) if quotes else quotes,
             links=content.links,
-            edit=self._edit(page, native_id, self._edit_notice(node)),
-            position=self._post_position(node, position),
+            edit=self._edit(page, native_id, self._edit_notice(post)),
+            position=position,
+        )
+
+    def _post_nodes(self, node: LexborNode) -> PostNodes:
+        """The first node of each per-post selector inside ``node``."""
+        rules = self.selectors.post
+        return PostNodes(
+            node,
+            first_match(node, rules.content) if rules.content else None,
+            first_match(node, rules.author) if rules.author else None,
+            first_match(node, rules.time) if rules.time else None,
+            first_match(node, rules.title) if rules.title else None,
+            first_match(node, rules.edit_notice) if rules.edit_notice else None,
+            tuple(first_match(node, selector) for selector in self.extra_post_selectors),
         )
 
     def _author(
         self, page: Page, node: LexborNode, native_id: str, name_node: LexborNode | None
     ) -> Author | None:
-        rules = self.selectors.post
-        if name_node is None and rules.author_fallback:
-            name_node = node.css_first(rules.author_fallback)
+        if name_node is None:
+            fallback = self.selectors.post.author_fallback
+            if fallback:
+                name_node = first_match(node, fallback)
         handle = node_text(name_node)
         if name_node is None or not handle:
             page.problem("author", "post author not found", node_text(node), native_id)
@@ -199,7 +242,7 @@ class BoardParser(EngineParser):
         if time_node is not None:
             return self._time_of(page, time_node, "posted_at", native_id)
         rules = self.selectors.post
-        fallback = node.css_first(rules.time_fallback) if rules.time_fallback else None
+        fallback = first_match(node, rules.time_fallback) if rules.time_fallback else None
         text = self._fallback_time_text(fallback) if fallback is not None else ""
         moment = self.dates.read(text, page.captured_at)
         if moment is None:
@@ -210,9 +253,9 @@ class BoardParser(EngineParser):
         if notice is None:
             return None
         rules = self.selectors.post
-        by_node = notice.css_first(rules.edit_by) if rules.edit_by else None
-        reason_node = notice.css_first(rules.edit_reason) if rules.edit_reason else None
-        time_node = notice.css_first("time")
+        by_node = first_match(notice, rules.edit_by) if rules.edit_by else None
+        reason_node = first_match(notice, rules.edit_reason) if rules.edit_reason else None
+        time_node = first_match(notice, "time")
         if time_node is not None:
             when = self._time_of(page, time_node, "edit", native_id)
         else:
@@ -380,19 +423,34 @@ class BoardParser(EngineParser):
 
     # --- engine hooks --------------------------------------------------------------------------
 
-    def _edit_notice(self, node: LexborNode) -> LexborNode | None:
+    def _edit_notice(self, post: PostNodes) -> LexborNode | None:
         """The post's last-edit notice (engines with several kinds of notice narrow it)."""
-        return _first_in(node, self.selectors.post.edit_notice)
+        return post.edit_notice
 
-    def _post_title(self, node: LexborNode) -> str:
+    def _post_title(self, post: PostNodes) -> str:
         """The post's own subject line ("" when the engine shows none)."""
-        return node_text(_first_in(node, self.selectors.post.title))
+        return node_text(post.title)
+
+    def _post_title_and_position(
+        self, post: PostNodes, position: int | None
+    ) -> tuple[str, int | None]:
+        """The post's subject line and place in the thread (engines that read both from one
+        element override this)."""
+        return self._post_title(post), self._post_position(post, position)
+
+    def _thread_title(self, link: LexborNode | None) -> tuple[str, tuple[str, ...]]:
+        """A thread page's title and tags, from the thread's own link at the top of the page."""
+        title = node_text(link)
+        prefixes = _prefix_texts(link, self.selectors.page.thread_prefix)
+        for prefix in prefixes:
+            title = title.removeprefix(prefix).strip()
+        return title, _with_prefixes(title, prefixes)
 
     def _post_quotes(self, quotes: tuple[Quote, ...]) -> tuple[Quote, ...]:
         """The post's quotes (engines that write the quoted author into the text fix them)."""
         return quotes
 
-    def _post_position(self, node: LexborNode, position: int | None) -> int | None:
+    def _post_position(self, post: PostNodes, position: int | None) -> int | None:
         """The post's place in the thread (engines that print a post counter read it)."""
         return position
 
@@ -405,15 +463,14 @@ class BoardParser(EngineParser):
         return node_text(node)
 
 
-def _first_in(node: LexborNode, selector: str | None) -> LexborNode | None:
-    return node.css_first(selector) if selector else None
+_NO_CONTENT = Content(text="", links=(), quotes=())
 
 
 def _prefix_texts(node: LexborNode | None, selector: str | None) -> list[str]:
     """The texts of native prefixes/labels inside ``node`` (engines that have them)."""
     if node is None or not selector:
         return []
-    return [text for text in (node_text(found) for found in node.css(selector)) if text]
+    return [text for text in (node_text(found) for found in all_matches(node, selector)) if text]
 
 
 def _with_prefixes(title: str, prefixes: list[str]) -> tuple[str, ...]:

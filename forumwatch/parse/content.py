@@ -19,15 +19,15 @@ The walk is iterative, so a post nested 100,000 levels deep cannot exhaust the s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
 from forumwatch.models import Quote
-from forumwatch.parse.base import Page, node_text, pick
+from forumwatch.parse.base import Page, all_matches, first_match, node_text, pick
 from forumwatch.parse.selectors import ContentSelectors
-from forumwatch.parse.text import absolute_url, clean_line, find_bare_urls
+from forumwatch.parse.text import absolute_url, find_bare_urls
 
 MAX_QUOTES = 500
 """Quotes kept per post; more are dropped with a problem (a hostile page may nest thousands)."""
@@ -51,30 +51,48 @@ _COMBINATORS = re.compile(r"\s*[\s>+~]\s*")
 _TAG_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
 
 
-@dataclass(slots=True)
 class _Collector:
-    """Text and links gathered for the post or for one quote."""
+    """Text and links gathered for the post or for one quote.
 
-    depth: int
-    author: str | None = None
-    post_native_id: str | None = None
-    lines: list[str] = field(default_factory=list)
-    current: list[str] = field(default_factory=list)
-    hrefs: list[str] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
-    unlinked: list[str] = field(default_factory=list)
-    in_link: int = 0
+    A plain slotted class rather than a dataclass with list factories: one is made for every
+    post and quote, and most post bodies are so small that building it is a noticeable share of
+    reading them.
+    """
+
+    __slots__ = (
+        "author",
+        "current",
+        "depth",
+        "hrefs",
+        "images",
+        "in_link",
+        "lines",
+        "post_native_id",
+        "unlinked",
+    )
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.author: str | None = None
+        self.post_native_id: str | None = None
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.hrefs: list[str] = []
+        self.images: list[str] = []
+        self.unlinked: list[str] = []
+        self.in_link = 0
 
     def add_text(self, text: str) -> None:
         self.current.append(text)
         self.unlinked.append("\n" if self.in_link else text)
 
     def break_line(self) -> None:
-        if self.current:
-            line = clean_line("".join(self.current))
+        current = self.current
+        if current:
+            line = " ".join("".join(current).split())  # clean_line, inlined: called per block
             if line:
                 self.lines.append(line)
-            self.current.clear()
+            current.clear()
         self.unlinked.append("\n")
 
     def add_preformatted(self, text: str) -> None:
@@ -89,8 +107,11 @@ class _Collector:
 
     def links(self) -> tuple[str, ...]:
         links = [*self.hrefs, *self.images]
+        bare = find_bare_urls("".join(self.unlinked))
+        if not bare:
+            return tuple(links)
         known = set(links)
-        for url in find_bare_urls("".join(self.unlinked)):
+        for url in bare:
             if url not in known:
                 known.add(url)
                 links.append(url)
@@ -115,14 +136,16 @@ class _Marks:
     need a query.
     """
 
-    __slots__ = ("_body", "_found", "_specs")
+    __slots__ = ("_body", "_found", "_specs", "tags")
 
     EXCLUDED, QUOTE, EMOJI, IMAGES, ENGINE_LINKS = range(5)
 
-    def __init__(self, body: LexborNode, selectors: ContentSelectors) -> None:
+    def __init__(self, body: LexborNode, specs: _SpecSet) -> None:
         self._body = body
-        self._specs = _specs(selectors)
-        self._found: list[frozenset[int] | None] = [None] * len(self._specs)
+        self._specs = specs.specs
+        self.tags = specs.tags
+        """Per kind: the tags a marked node can have, or None when any tag can match."""
+        self._found: list[frozenset[int] | None] = [None, None, None, None, None]
 
     def has(self, which: int, node: LexborNode, tag: str) -> bool:
         spec = self._specs[which]
@@ -142,7 +165,7 @@ class _Marks:
         if spec.complex and (spec.complex_tags is None or tag in spec.complex_tags):
             found = self._found[which]
             if found is None:
-                found = frozenset(match.mem_id for match in self._body.css(spec.complex))
+                found = frozenset(match.mem_id for match in all_matches(self._body, spec.complex))
                 self._found[which] = found
             return node.mem_id in found
         return False
@@ -161,10 +184,18 @@ class _Spec:
 _SIMPLE = re.compile(r"^([a-zA-Z][a-zA-Z0-9-]*)?((?:\.[\w-]+)*)$")
 
 
-_SPECS: dict[int, tuple[ContentSelectors, tuple[_Spec, ...]]] = {}
+@dataclass(frozen=True, slots=True)
+class _SpecSet:
+    """The specs of each kind of marked node, in ``_Marks`` order, and the tags each allows."""
+
+    specs: tuple[_Spec, ...]
+    tags: tuple[frozenset[str] | None, ...]
 
 
-def _specs(selectors: ContentSelectors) -> tuple[_Spec, ...]:
+_SPECS: dict[int, tuple[ContentSelectors, _SpecSet]] = {}
+
+
+def _specs(selectors: ContentSelectors) -> _SpecSet:
     """The specs of each kind of marked node, in ``_Marks`` order (cached per object).
 
     Keyed by identity: hashing the nested frozen dataclass on every post costs more than
@@ -185,8 +216,9 @@ def _specs(selectors: ContentSelectors) -> tuple[_Spec, ...]:
     )
     if len(_SPECS) > 256:
         _SPECS.clear()
-    _SPECS[id(selectors)] = (selectors, specs)
-    return specs
+    spec_set = _SpecSet(specs, tuple(spec.tags for spec in specs))
+    _SPECS[id(selectors)] = (selectors, spec_set)
+    return spec_set
 
 
 def _spec(selector: str) -> _Spec:
@@ -243,46 +275,62 @@ def read_content(
 
     The content selectors are matched against the body's descendants.
     """
-    marks = _Marks(body, selectors)
-    root = _Collector(depth=0)
+    marks = _Marks(body, _specs(selectors))
+    # Tags each kind of mark can have (None: any tag), so that most elements are told apart
+    # by a set lookup instead of a call.
+    excluded_tags = marks.tags[_Marks.EXCLUDED]
+    quote_tags = marks.tags[_Marks.QUOTE]
+    engine_link_tags = marks.tags[_Marks.ENGINE_LINKS]
+    base_url = page.url
+    root = collector = _Collector(0)
     quotes: list[_Collector] = []
     collectors = [root]  # the post, then each quote we are inside, innermost last
     open_quotes: list[int] = []  # identities of the quote elements in ``collectors[1:]``
     body_id = body.mem_id
     node = body.first_child
     while node is not None:
-        collector = collectors[-1]
         descend = False
-        if node.is_text_node:
-            collector.add_text(node.text_content or "")
-        elif node.is_element_node:
-            tag = node.tag or ""
-            if tag in SKIPPED_TAGS or marks.has(_Marks.EXCLUDED, node, tag):
+        # One ``tag`` read tells text ("-text"), other non-elements ("-comment", None) and
+        # elements apart; element names never start with "-".
+        tag = node.tag
+        if tag == "-text":
+            text = node.text_content or ""
+            collector.current.append(text)
+            collector.unlinked.append("\n" if collector.in_link else text)
+        elif (tag is not None and tag[0] != "-") or (tag is None and node.is_element_node):
+            tag = tag or ""
+            if tag in SKIPPED_TAGS or (
+                (excluded_tags is None or tag in excluded_tags)
+                and marks.has(_Marks.EXCLUDED, node, tag)
+            ):
                 if tag in BLOCK_TAGS:
                     collector.break_line()
             elif tag == "br":
                 collector.break_line()
             elif tag == "img":
-                _read_image(node, collector, marks, page.url)
+                _read_image(node, collector, marks, base_url)
             elif tag == "pre":
                 collector.add_preformatted(node.text(deep=True))
-            elif marks.has(_Marks.QUOTE, node, tag):
+            elif (quote_tags is None or tag in quote_tags) and marks.has(_Marks.QUOTE, node, tag):
                 collector.break_line()
                 if len(quotes) < MAX_QUOTES:
-                    quote = _Collector(depth=len(collectors))
+                    quote = _Collector(len(collectors))
                     quote.author, quote.post_native_id = _quote_header(node, selectors, marks)
                     quotes.append(quote)
                     collectors.append(quote)
                     open_quotes.append(node.mem_id)
+                    collector = quote
                     descend = True
                 elif len(quotes) == MAX_QUOTES:
                     page.problem(
                         "quotes", "too many quotes; the rest were dropped", "", post_native_id
                     )
-                    quotes.append(_Collector(depth=-1))
+                    quotes.append(_Collector(-1))
             elif tag == "a":
-                if not marks.has(_Marks.ENGINE_LINKS, node, tag):
-                    url = absolute_url(node.attrs.get("href"), page.url)
+                if (engine_link_tags is not None and tag not in engine_link_tags) or not (
+                    marks.has(_Marks.ENGINE_LINKS, node, tag)
+                ):
+                    url = absolute_url(node.attrs.get("href"), base_url)
                     if url is not None:
                         collector.hrefs.append(url)
                 collector.in_link += 1
@@ -296,7 +344,7 @@ def read_content(
             if child is not None:
                 node = child
                 continue
-            _leave(node, collectors, open_quotes)
+            collector = _leave(node, collectors, open_quotes)
         # Next in document order, leaving every element whose last child this was.
         while True:
             sibling = node.next
@@ -308,9 +356,12 @@ def read_content(
                 node = None
                 break
             node = parent
-            _leave(node, collectors, open_quotes)
+            collector = _leave(node, collectors, open_quotes)
+    text = root.text()
+    if not quotes:  # most posts: no quotes to build
+        return Content(text, root.links(), ())
     return Content(
-        text=root.text(),
+        text=text,
         links=root.links(),
         quotes=tuple(
             Quote(
@@ -326,8 +377,8 @@ def read_content(
     )
 
 
-def _leave(node: LexborNode, collectors: list[_Collector], open_quotes: list[int]) -> None:
-    """Close an element the walk descended into."""
+def _leave(node: LexborNode, collectors: list[_Collector], open_quotes: list[int]) -> _Collector:
+    """Close an element the walk descended into; return the collector now being filled."""
     tag = node.tag
     if tag == "a":
         collectors[-1].in_link -= 1
@@ -337,6 +388,7 @@ def _leave(node: LexborNode, collectors: list[_Collector], open_quotes: list[int
         collectors[-1].break_line()
     elif tag in BLOCK_TAGS:
         collectors[-1].break_line()
+    return collectors[-1]
 
 
 def _read_image(node: LexborNode, collector: _Collector, marks: _Marks, base_url: str) -> None:
@@ -373,7 +425,7 @@ def _quote_header(
 
 def _own_cite(quote: LexborNode, selectors: ContentSelectors, marks: _Marks) -> LexborNode | None:
     """The first header inside ``quote`` whose nearest enclosing quote is ``quote`` itself."""
-    cite = quote.css_first(selectors.quote_cite)
+    cite = first_match(quote, selectors.quote_cite)
     if cite is None:
         return None
     parent = cite.parent
@@ -385,7 +437,7 @@ def _own_cite(quote: LexborNode, selectors: ContentSelectors, marks: _Marks) -> 
 def _author_from_header(cite: LexborNode, selectors: ContentSelectors) -> str | None:
     """The name in a header without a profile link: its text minus noise and "wrote:"."""
     text = node_text(cite)
-    for node in cite.css(selectors.quote_cite_noise) if selectors.quote_cite_noise else []:
+    for node in all_matches(cite, selectors.quote_cite_noise) if selectors.quote_cite_noise else []:
         part = node_text(node)
         if part:
             text = text.replace(part, " ")

@@ -20,9 +20,9 @@ None, as for anything unreadable (the caller records a parse problem). A date wi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from forumwatch.errors import ConfigError
@@ -54,9 +54,12 @@ _TOKENS = re.compile(r"\d{1,6}|[^\W\d_]+")
 _PM_PREFIXES = ("p", "пп", "nachm", "ö.s", "ös")
 
 
-@dataclass(frozen=True, slots=True)
-class _Parts:
-    """Fields read from a date string; None where the string showed nothing."""
+class _Parts(NamedTuple):
+    """Fields read from a date string; None where the string showed nothing.
+
+    A named tuple rather than a frozen dataclass: one is made per date read, and a tuple is
+    several times cheaper to build.
+    """
 
     year: int | None
     month: int
@@ -67,7 +70,8 @@ class _Parts:
 
 
 def _normalise(text: str) -> str:
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u0307", "")
+    if not text.isascii():  # isascii() is O(1); the replaced characters are all non-ASCII
+        text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u0307", "")
     return " ".join(text.split()).lower()
 
 
@@ -201,8 +205,13 @@ class DateReader:
             raise ConfigError(f"unknown timezone: {timezone!r}") from error
         self.timezone = timezone
         self.formats = tuple(formats)
-        self._compiled = [_compile_format(fmt) for fmt in self.formats]
+        self._compiled = [
+            (pattern, _field_slots(pattern), "hour" in pattern.groupindex)
+            for pattern in (_compile_format(fmt) for fmt in self.formats)
+        ]
         self.day_first = _day_first(self.formats) if day_first is None else day_first
+        # A UTC board's times need no conversion: the same moment, without a zone lookup.
+        self._local: tzinfo = UTC if timezone == "UTC" else self.zone
 
     def read(self, text: str | None, now: datetime | None = None) -> datetime | None:
         """Return the moment ``text`` shows, aware in UTC, or None when it cannot be read.
@@ -219,16 +228,16 @@ class DateReader:
         normal = _normalise(text)
         if not normal:
             return None
-        for pattern in self._compiled:
+        for pattern, slots, has_hour in self._compiled:
             match = pattern.search(normal)
             if match is not None:
-                parts = _parts_from_format(match, now, self.zone)
-                if parts is not None and "hour" not in pattern.groupindex:
+                parts = _parts_from_format(match, slots, now, self.zone)
+                if parts is not None and not has_hour:
                     # A date-only format (MyBB keeps date and time formats apart).
                     rest = normal[: match.start()] + " " + normal[match.end() :]
                     clock = _find_time(rest)
                     if clock is not None:
-                        parts = replace(parts, hour=clock.hour, minute=clock.minute)
+                        parts = parts._replace(hour=clock.hour, minute=clock.minute)
                 if parts is not None:
                     return self._to_utc(parts)
         relative = self._relative(normal, now)
@@ -242,7 +251,9 @@ class DateReader:
         if not value:
             return None
         value = value.strip()
-        if not _ISO.fullmatch(value):
+        # Every ISO value has "-" after its four year digits: most displayed dates are ruled out
+        # without running the expression.
+        if len(value) < 10 or value[4] != "-" or not _ISO.fullmatch(value):
             return None
         try:
             moment = datetime.fromisoformat(value.replace(" ", "T", 1).replace("z", "Z"))
@@ -265,11 +276,11 @@ class DateReader:
                 parts.hour,
                 parts.minute,
                 parts.second,
-                tzinfo=self.zone,
+                tzinfo=self._local,
             )
         except ValueError:
             return None
-        return local.astimezone(UTC)
+        return local if self._local is UTC else local.astimezone(UTC)
 
     def _relative(self, normal: str, now: datetime | None) -> datetime | None:
         if now is None:
@@ -372,26 +383,45 @@ def _infer_year(month: int, day: int, now: datetime | None, zone: ZoneInfo) -> i
     return today.year - 1 if candidate > today + timedelta(days=1) else today.year
 
 
-def _parts_from_format(match: re.Match[str], now: datetime | None, zone: ZoneInfo) -> _Parts | None:
-    found = match.groupdict()
+_FIELDS = ("month", "month_name", "day", "year", "year2", "hour", "minute", "second", "ampm")
+
+
+def _field_slots(pattern: re.Pattern[str]) -> tuple[int, ...]:
+    """Where each of :data:`_FIELDS` sits in ``match.groups()`` (-1: the format has none).
+
+    Reading one tuple by position is cheaper than building ``groupdict()`` per date.
+    """
+    return tuple(pattern.groupindex.get(name, 0) - 1 for name in _FIELDS)
+
+
+def _parts_from_format(
+    match: re.Match[str], slots: tuple[int, ...], now: datetime | None, zone: ZoneInfo
+) -> _Parts | None:
+    found = match.groups()
+    month_at, name_at, day_at, year_at, year2_at, hour_at, minute_at, second_at, ampm_at = slots
     month: int | None = None
-    if found.get("month"):
-        month = int(found["month"])
-    elif found.get("month_name"):
-        month = words.MONTHS.get(found["month_name"].rstrip("."))
-    if month is None or not found.get("day"):
+    if month_at >= 0 and found[month_at]:
+        month = int(found[month_at])
+    elif name_at >= 0 and found[name_at]:
+        month = words.MONTHS.get(found[name_at].rstrip("."))
+    day_digits = found[day_at] if day_at >= 0 else None
+    if month is None or not day_digits:
         return None
-    day = int(found["day"])
+    day = int(day_digits)
     year: int | None
-    if found.get("year"):
-        year = int(found["year"])
-    elif found.get("year2"):
-        year = _full_year(found["year2"])
+    if year_at >= 0 and found[year_at]:
+        year = int(found[year_at])
+    elif year2_at >= 0 and found[year2_at]:
+        year = _full_year(found[year2_at])
     else:
         year = _infer_year(month, day, now, zone)
-    hour = _hour24(int(found["hour"]), found.get("ampm")) if found.get("hour") else 0
-    minute = int(found["minute"]) if found.get("minute") else 0
-    second = int(found["second"]) if found.get("second") else 0
+    hour_digits = found[hour_at] if hour_at >= 0 else None
+    minute_digits = found[minute_at] if minute_at >= 0 else None
+    second_digits = found[second_at] if second_at >= 0 else None
+    ampm = found[ampm_at] if ampm_at >= 0 else None
+    hour = _hour24(int(hour_digits), ampm) if hour_digits else 0
+    minute = int(minute_digits) if minute_digits else 0
+    second = int(second_digits) if second_digits else 0
     if not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 59:
         return None
     return _Parts(year, month, day, hour, minute, second)

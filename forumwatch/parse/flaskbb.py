@@ -29,7 +29,7 @@ from selectolax.lexbor import LexborNode
 from forumwatch.models import PageKind, Section, Thread
 from forumwatch.parse import date_words
 from forumwatch.parse.base import Page, node_text, pick
-from forumwatch.parse.board import BoardParser
+from forumwatch.parse.board import BoardParser, PostNodes
 from forumwatch.parse.detection import marker_score
 from forumwatch.parse.selectors import (
     BoardSelectors,
@@ -149,8 +149,8 @@ class FlaskbbParser(BoardParser):
             return None  # "7 years ago" says little, and would differ at every crawl
         return super()._time_of(page, node, field, native_id)
 
-    def _post_position(self, node: LexborNode, position: int | None) -> int | None:
-        shown = node_text(node.css_first(_POST_NUMBER)).lstrip("#")  # "#11"
+    def _post_position(self, post: PostNodes, position: int | None) -> int | None:
+        shown = node_text(post.node.css_first(_POST_NUMBER)).lstrip("#")  # "#11"
         return int(shown) if shown.isdigit() and len(shown) < 10 else position
 
     def _group_section(self, page: Page, group: LexborNode) -> Section | None:

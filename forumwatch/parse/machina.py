@@ -26,7 +26,7 @@ from selectolax.lexbor import LexborNode
 
 from forumwatch.models import Edit, PageKind
 from forumwatch.parse.base import Page
-from forumwatch.parse.board import BoardParser
+from forumwatch.parse.board import BoardParser, PostNodes
 from forumwatch.parse.detection import marker_score
 from forumwatch.parse.phpbb import PHPBB_SELECTORS
 from forumwatch.parse.selectors import (
@@ -141,9 +141,9 @@ class MachinaParser(BoardParser):
         """Score machina markers in the raw page: its scripts, classes and URL shapes."""
         return marker_score(html, url, _MARKERS, _URLS)
 
-    def _post_title(self, node: LexborNode) -> str:
+    def _post_title(self, post: PostNodes) -> str:
         # The subject ends with a permalink ("¶") that is not part of it.
-        return text_without_links(node.css_first(self.selectors.post.title or ""))
+        return text_without_links(post.title)
 
     def _edit(self, page: Page, native_id: str, notice: LexborNode | None) -> Edit | None:
         edit = super()._edit(page, native_id, notice)

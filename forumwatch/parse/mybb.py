@@ -24,8 +24,8 @@ from typing import ClassVar
 from selectolax.lexbor import LexborNode
 
 from forumwatch.models import Edit, PageKind, Quote, Section, Thread
-from forumwatch.parse.base import Page, node_text
-from forumwatch.parse.board import BoardParser
+from forumwatch.parse.base import Page, all_matches, node_text
+from forumwatch.parse.board import BoardParser, PostNodes
 from forumwatch.parse.detection import marker_score
 from forumwatch.parse.phpbb import PHPBB_SELECTORS
 from forumwatch.parse.selectors import (
@@ -150,6 +150,7 @@ class MybbParser(BoardParser):
 
     name: ClassVar[str] = "mybb"
     selectors: ClassVar[BoardSelectors] = MYBB_SELECTORS
+    extra_post_selectors: ClassVar[tuple[str, ...]] = (_PERMALINK,)
 
     def __init__(
         self,
@@ -165,10 +166,8 @@ class MybbParser(BoardParser):
 
     # --- engine specifics ----------------------------------------------------------------------
 
-    def _thread_header(self, page: Page) -> Thread:
-        thread = super()._thread_header(page)
-        title, tags = _title_and_prefixes(page.first(self.selectors.page.thread_link))
-        return replace(thread, title=title, tags=tags)
+    def _thread_title(self, link: LexborNode | None) -> tuple[str, tuple[str, ...]]:
+        return _title_and_prefixes(link)
 
     def _thread_row(self, page: Page, row: LexborNode, section_id: str | None) -> Thread | None:
         thread = super()._thread_row(page, row, section_id)
@@ -177,12 +176,11 @@ class MybbParser(BoardParser):
         prefixes = tuple(_prefix_name(node) for node in row.css(_PREFIX))
         return replace(thread, tags=tuple(p for p in prefixes if p) or thread.tags)
 
-    def _post_title(self, node: LexborNode) -> str:
-        link = node.css_first(_PERMALINK)  # the subject is only in the "#N" link's title
-        return " ".join((link.attrs.get("title") or "").split()) if link is not None else ""
-
-    def _post_position(self, node: LexborNode, position: int | None) -> int | None:
-        return _counter(node.css_first(_PERMALINK)) or position
+    def _post_title_and_position(
+        self, post: PostNodes, position: int | None
+    ) -> tuple[str, int | None]:
+        link = post.extra[0]  # the "#N" permalink (extra_post_selectors) holds both
+        return _subject(link), _counter(link) or position
 
     def _post_quotes(self, quotes: tuple[Quote, ...]) -> tuple[Quote, ...]:
         if not any(_is_quote_label(quote.author) for quote in quotes):
@@ -214,6 +212,11 @@ class MybbParser(BoardParser):
         return shown_time(node, _EDIT_NOTICE)
 
 
+def _subject(link: LexborNode | None) -> str:
+    """A post's subject: only the ``title`` of its "#N" permalink shows it."""
+    return " ".join((link.attrs.get("title") or "").split()) if link is not None else ""
+
+
 def _counter(node: LexborNode | None) -> int | None:
     """The post counter a permalink shows ("#11" gives 11)."""
     shown = node_text(node).lstrip("#")
@@ -233,7 +236,7 @@ def _title_and_prefixes(node: LexborNode | None) -> tuple[str, tuple[str, ...]]:
     """A title shown with prefix elements in front: the bare title, and the prefixes as tags."""
     if node is None:
         return "", ()
-    prefixes = node.css(_PREFIX)
+    prefixes = all_matches(node, _PREFIX)
     if not prefixes:
         title = node_text(node)
         return title, title_tags(title)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborNode
 
 from forumwatch.models import Pagination
-from forumwatch.parse.base import Page, node_text
+from forumwatch.parse.base import Page, all_matches, first_match, node_text
 from forumwatch.parse.selectors import PageSelectors
 from forumwatch.parse.text import absolute_url, canonical_url, query_param, set_query_param
 
@@ -35,13 +35,13 @@ def read_pagination(page: Page, selectors: PageSelectors, block: LexborNode | No
     current: int | None = None
     claimed = 1
     if block is not None:
-        for link in block.css(selectors.pagination_links):
+        for link in all_matches(block, selectors.pagination_links):
             number = _number(node_text(link))
             url = absolute_url(link.attrs.get("href"), page.url)
             if number is not None and number > 0 and url is not None:
                 links.setdefault(number, canonical_url(url, drop))
         if selectors.pagination_current:
-            current_node = block.css_first(selectors.pagination_current)
+            current_node = first_match(block, selectors.pagination_current)
             if current_node is not None:
                 current = _number(node_text(current_node))
         if not links and current is None and selectors.pagination_fallback_numbers:
@@ -49,7 +49,7 @@ def read_pagination(page: Page, selectors: PageSelectors, block: LexborNode | No
                 number
                 for number in (
                     _number(node_text(node))
-                    for node in block.css(selectors.pagination_fallback_numbers)
+                    for node in all_matches(block, selectors.pagination_fallback_numbers)
                 )
                 if number is not None and number > 0
             ]

@@ -20,8 +20,8 @@ from typing import ClassVar
 from selectolax.lexbor import LexborNode
 
 from forumwatch.models import PageKind
-from forumwatch.parse.base import node_text
-from forumwatch.parse.board import BoardParser
+from forumwatch.parse.base import all_matches, first_match, node_text
+from forumwatch.parse.board import BoardParser, PostNodes
 from forumwatch.parse.selectors import (
     BoardSelectors,
     ContentSelectors,
@@ -173,12 +173,13 @@ class PhpbbParser(BoardParser):
             score += 0.05
         return round(min(1.0, float(score)), 3)
 
-    def _edit_notice(self, node: LexborNode) -> LexborNode | None:
-        selector = self.selectors.post.edit_notice or "div.notice"
-        notice = node.css_first(selector)
+    def _edit_notice(self, post: PostNodes) -> LexborNode | None:
+        configured = self.selectors.post.edit_notice
+        selector = configured or "div.notice"
+        notice = post.edit_notice if configured else first_match(post.node, selector)
         if notice is None or not _starts_with_break(notice):
             return notice
-        for notice in node.css(selector):
+        for notice in all_matches(post.node, selector):
             if not _starts_with_break(notice):  # "Last bumped by ..." starts with a break
                 return notice
         return None

@@ -42,10 +42,14 @@ def _collect(
         if tag == "-text":
             parts.append(child.text_content or "")
             continue
-        if tag in _SKIPPED or not child.is_element_node:
+        # Element names never start with "-" ("-comment", "-doctype"); None is either a node
+        # of another kind or, in theory, an element without a name.
+        if tag in _SKIPPED or (tag[0] == "-" if tag else not child.is_element_node):
             continue
-        if skip_classes and skip_classes & set((child.attrs.get("class") or "").split()):
-            continue
+        if skip_classes:
+            classes = child.attrs.get("class")
+            if classes and not skip_classes.isdisjoint(classes.split()):
+                continue
         title = child.attrs.get("title") if titles else None
         if title and _DIGIT.search(title):
             parts.append(f" {title} ")

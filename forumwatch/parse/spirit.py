@@ -34,7 +34,7 @@ from forumwatch.models import (
     Thread,
 )
 from forumwatch.parse.base import Page, node_text, pick
-from forumwatch.parse.board import BoardParser
+from forumwatch.parse.board import BoardParser, PostNodes
 from forumwatch.parse.detection import marker_score
 from forumwatch.parse.pagination import MAX_PAGES
 from forumwatch.parse.selectors import (
@@ -141,8 +141,8 @@ class SpiritParser(BoardParser):
     def _post_quotes(self, quotes: tuple[Quote, ...]) -> tuple[Quote, ...]:
         return tuple(_attributed(quote) for quote in quotes) if quotes else quotes
 
-    def _post_position(self, node: LexborNode, position: int | None) -> int | None:
-        number = node.attrs.get("data-number") or ""  # the comment's place in the topic
+    def _post_position(self, post: PostNodes, position: int | None) -> int | None:
+        number = post.node.attrs.get("data-number") or ""  # the comment's place in the topic
         return int(number) if number.isdigit() and len(number) < 10 else position
 
     def _edit(self, page: Page, native_id: str, notice: LexborNode | None) -> Edit | None:
