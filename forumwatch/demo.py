@@ -2,8 +2,9 @@
 
 It starts the simulator on 127.0.0.1, registers its sites in a fresh workspace, crawls them
 once per simulated day through the whole monitoring period (the first crawl backfills the
-sites' history), and ends with the activity report. The planted outage lands in the fetch log
-on its simulated dates, so the report shows those days as unavailable, not as zeros.
+sites' history), and ends with the trend report of the whole period (findings naming every
+planted event). The planted outage lands in the fetch log on its simulated dates, so the report
+shows those days as unavailable, not as zeros.
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from pathlib import Path
 from forumwatch.clock import SimulatedClock
 from forumwatch.crawl.crawler import CrawlProgress, SiteCrawlSummary
 from forumwatch.crawl.run import CrawlTarget, crawl_sites_async
-from forumwatch.crawl.warc import WarcArchive
 from forumwatch.errors import WorkspaceError
 from forumwatch.models import Site
-from forumwatch.report.activity import write_activity_report
+from forumwatch.report.render import write_workspace_report
 from forumwatch.sim.config import WorldConfig
-from forumwatch.sim.server import SimServer
+from forumwatch.sim.process import SimProcess
 from forumwatch.sim.world import World
 from forumwatch.workspace import SETTINGS_FILE, Workspace, init_workspace
 
@@ -35,11 +35,15 @@ DEMO_MARKER = ".forumwatch-demo"
 DEMO_SETTINGS: dict[str, object] = {
     "crawl_delay_seconds": 0.0,
     "crawl_backoff_seconds": 0.02,
+    # The simulated outage answers "Retry-After: 3600" (a simulated hour): do not wait it out.
+    "crawl_max_backoff_seconds": 0.1,
     "crawl_retries": 2,
     "crawl_concurrency": 4,
     "request_timeout_seconds": 1.0,
     "connect_timeout_seconds": 1.0,
     "write_batch_pages": 16,
+    # Archives of a replay are throw-away: the fastest compression keeps the demo quick.
+    "warc_compression_level": 1,
 }
 CRAWL_HOUR = day_time(12, 0)
 
@@ -97,12 +101,15 @@ def run_demo(
     last_day = config.monitoring_end
     clock = SimulatedClock(datetime.combine(first_day, CRAWL_HOUR, tzinfo=UTC))
     store = workspace.open_store()
-    archive = WarcArchive(
-        workspace.warc_dir, prefix="demo", max_bytes=workspace.settings.warc_max_bytes
-    )
+    archive = workspace.archive("demo")
+    enricher = workspace.enricher()
     pages = 0
     try:
-        with SimServer(world, clock, hang_seconds=hang_seconds) as server:
+        # The simulator runs in its own process: in a thread it would share this process's
+        # interpreter lock with the crawler and halve the speed of both.
+        with SimProcess(
+            seed=seed, size=size, hang_seconds=hang_seconds, start=clock.now()
+        ) as server:
             sites = [
                 store.add_site(
                     Site(
@@ -122,7 +129,8 @@ def run_demo(
                 day = first_day
                 while day <= last_day:
                     clock.set(datetime.combine(day, CRAWL_HOUR, tzinfo=UTC))
-                    summaries = await crawl_sites_async(target, sites, clock, progress)
+                    server.set_clock(clock.now())
+                    summaries = await crawl_sites_async(target, sites, clock, progress, enricher)
                     fetched += sum(s.pages for s in summaries)
                     if on_day is not None:
                         on_day(day, summaries)
@@ -132,14 +140,22 @@ def run_demo(
             pages = asyncio.run(replay())
         truth_path = workspace.path / "planted-truth.json"
         world.write_truth(truth_path)
-        report = write_activity_report(
+        # The analyst's watch list: the member the world says was arrested (see the truth).
+        watched = next(
+            e for e in world.truth()["events"] if e["type"] == "watchlisted_activity_after_date"
+        )
+        # The whole monitoring period: every planted event is in it, and the charts show the
+        # months around them as the weekly reports did.
+        report = write_workspace_report(
+            workspace,
             store,
-            workspace.reports_dir,
             first_day,
             last_day,
-            generated_at=clock.now(),
-            max_gap_days=workspace.settings.max_gap_days,
-            title="forumwatch demo: activity of the simulated world",
+            clock.now(),
+            watch_list=(
+                (watched["site"], watched["handle"], date.fromisoformat(watched["after"])),
+            ),
+            title="forumwatch demo: trend report of the simulated world",
         )
         posts = store.counts().posts
     finally:

@@ -55,6 +55,8 @@ class Site:
         proxy: per-site proxy URL (``socks5h://127.0.0.1:9050``), or None for the default.
         defunct: True once the site is gone for good; its history stays in the store.
         id: the store's id, None before the site is stored.
+        profile_toml: the site's profile as TOML text (``[crawl]``, ``[login]``, ``[parse]``
+            tables; see :mod:`forumwatch.crawl.profile`), "" for the defaults. Never a password.
     """
 
     name: str
@@ -65,6 +67,7 @@ class Site:
     proxy: str | None = None
     defunct: bool = False
     id: int | None = None
+    profile_toml: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +171,11 @@ class Post:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A URL found in a post, normalised and classified. It is data: never requested."""
+    """A URL found in a post, normalised and classified. It is data: never requested.
+
+    ``onion_version`` is 3 for a checksum-valid v3 onion name, 2 for a legacy v2 name, 0 for a
+    malformed onion name, and None off the onion network.
+    """
 
     url: str
     normalised_url: str
@@ -178,6 +185,7 @@ class Link:
     extension: str | None
     media_class: MediaClass
     file_name: str | None
+    onion_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

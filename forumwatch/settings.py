@@ -20,7 +20,7 @@ from forumwatch.errors import ConfigError
 ENV_PREFIX = "FORUMWATCH_"
 
 
-def _setting(default: Any, help: str) -> Any:  # noqa: A002 - mirrors the dataclass field API
+def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
@@ -32,6 +32,9 @@ class Settings:
         "", "SQLAlchemy URL of the store; empty means forumwatch.db inside the workspace."
     )
     warc_dir: str = _setting("warc", "Folder for WARC archives, relative to the workspace.")
+    warc_compression_level: int = _setting(
+        6, "gzip level of WARC records, 1 (fastest) to 9 (smallest)."
+    )
     warc_max_bytes: int = _setting(
         1_000_000_000, "Start a new WARC file once the current one passes this size."
     )
@@ -64,6 +67,47 @@ class Settings:
     write_batch_pages: int = _setting(
         1, "Pages the single store writer commits in one transaction."
     )
+    proxies: str = _setting(
+        "",
+        "Comma-separated proxy URLs (several Tor SOCKS ports); sites are spread over them "
+        "by name. Used instead of `proxy` when set.",
+    )
+    socks_isolation: bool = _setting(
+        True, "Give each site its own SOCKS username/password, so Tor puts it on its own circuit."
+    )
+    crawl_retry_budget: int = _setting(
+        200, "Most retries (attempts after the first) per site per run; 0 for no limit."
+    )
+    crawl_max_backoff_seconds: float = _setting(
+        600.0, "Longest pause after 429/503 answers or network errors (Retry-After included)."
+    )
+    down_retry_minutes: float = _setting(
+        15.0,
+        "With `crawl --every`, retry a site found down after this long, doubling up to "
+        "the interval.",
+    )
+    # Analysis and watch-rule alerts (forumwatch/analyse/alerts.py).
+    dormant_days: int = _setting(
+        365, "A member silent at least this many days who posts again is a dormant return."
+    )
+    alert_event_days: int = _setting(
+        14, "Event rules look at events that started in this many days before the crawl."
+    )
+    smtp_host: str = _setting("127.0.0.1", "SMTP server for alert e-mails.")
+    smtp_port: int = _setting(25, "SMTP port for alert e-mails.")
+    smtp_from: str = _setting("forumwatch@localhost", "Sender address of alert e-mails.")
+    smtp_starttls: bool = _setting(False, "Use STARTTLS with the SMTP server.")
+    smtp_user: str = _setting(
+        "", "SMTP login, if the server needs one (password: FORUMWATCH_SMTP_PASSWORD)."
+    )
+    webhook_timeout_seconds: float = _setting(10.0, "Give up delivering a webhook after this.")
+    # The dashboard (forumwatch/web).
+    web_idle_minutes: float = _setting(
+        30.0, "Dashboard sessions end after this many minutes without a request."
+    )
+    web_session_hours: float = _setting(
+        12.0, "Dashboard sessions end this many hours after login, active or not."
+    )
 
 
 def setting_help() -> list[tuple[str, str, str]]:
@@ -87,7 +131,9 @@ def _coerce(name: str, raw: object, target: object) -> object:
             return float(str(raw))
         return str(raw)
     except ValueError as error:
-        raise ConfigError(f"setting {name!r}: cannot read {raw!r} as {type(target).__name__}") from error
+        raise ConfigError(
+            f"setting {name!r}: cannot read {raw!r} as {type(target).__name__}"
+        ) from error
 
 
 def load_settings(

@@ -6,6 +6,10 @@ workspace/
   forumwatch.db     the SQLite store (unless store_url points elsewhere)
   warc/             the archive
   reports/          generated reports
+  lexicons/         analysts' watch-term lexicons (*.toml), optional
+  requests/         extra re-upload / dead-link phrases (*.toml), optional
+  hosts.toml        host families, optional
+  places.toml       gazetteer rules (ambiguous names, extra names), optional
 ```
 """
 
@@ -14,10 +18,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from forumwatch.crawl.warc import WarcArchive
 from forumwatch.errors import WorkspaceError
+from forumwatch.privacy import Pseudonymiser, load_or_create_key
 from forumwatch.settings import Settings, load_settings
 from forumwatch.store import Store, open_store
+
+if TYPE_CHECKING:
+    from forumwatch.enrich import Enricher
 
 SETTINGS_FILE = "forumwatch.toml"
 DATABASE_FILE = "forumwatch.db"
@@ -50,9 +60,28 @@ class Workspace:
         """Where reports are written."""
         return self.path / "reports"
 
+    def archive(self, prefix: str) -> WarcArchive:
+        """A WARC writer into the workspace's archive folder, as the settings say."""
+        return WarcArchive(
+            self.warc_dir,
+            prefix=prefix,
+            max_bytes=self.settings.warc_max_bytes,
+            compression_level=self.settings.warc_compression_level,
+        )
+
+    def pseudonymiser(self, redact: bool = False) -> Pseudonymiser:
+        """Keyed pseudonyms of handles under this workspace's secret key."""
+        return Pseudonymiser(load_or_create_key(self.path), redact=redact)
+
     def open_store(self) -> Store:
         """Open (and migrate) the workspace's store."""
         return open_store(self.store_url)
+
+    def enricher(self) -> Enricher:
+        """The enrichment chain with this workspace's lexicons, phrases, hosts and places."""
+        from forumwatch.enrich import Enricher
+
+        return Enricher.for_workspace(self.path)
 
 
 def init_workspace(path: Path, overrides: Mapping[str, object] | None = None) -> Workspace:

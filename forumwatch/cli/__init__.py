@@ -37,7 +37,16 @@ def main_group(context: click.Context, workspace: Path) -> None:
 
 def _register_commands() -> None:
     # Importing a command module attaches its commands to main_group.
-    from forumwatch.cli import core  # noqa: F401
+    from forumwatch.cli import (  # noqa: F401
+        analysis,
+        core,
+        crawl,
+        enrich,
+        importer,
+        migrate,
+        profile,
+        sites,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

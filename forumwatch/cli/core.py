@@ -1,4 +1,4 @@
-"""Core commands: init, settings, crawl URL, stats, verify, demo."""
+"""Core commands: init, settings, stats, verify, demo (crawl: cli/crawl.py, site: cli/sites.py)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from forumwatch.analyse.catalog import headline
 from forumwatch.cli import main_group
 from forumwatch.cli.common import (
     LiveCrawlProgress,
     console,
     errors,
     live_progress,
-    summary_table,
     workspace_of,
 )
-from forumwatch.clock import SystemClock
 from forumwatch.crawl.crawler import SiteCrawlSummary
 from forumwatch.settings import setting_help
 from forumwatch.workspace import init_workspace
@@ -45,19 +44,6 @@ def settings_command() -> None:
     console.print(table)
 
 
-@main_group.command("crawl")
-@click.argument("url")
-@click.pass_context
-def crawl_command(context: click.Context, url: str) -> None:
-    """Crawl the site at URL once (adding it to the workspace if it is new)."""
-    from forumwatch.crawl.service import crawl_url
-
-    workspace = workspace_of(context)
-    with live_progress() as progress:
-        summary = crawl_url(workspace, url, SystemClock(), LiveCrawlProgress(progress))
-    console.print(summary_table([summary]))
-
-
 @main_group.command("stats")
 @click.pass_context
 def stats_command(context: click.Context) -> None:
@@ -67,6 +53,7 @@ def stats_command(context: click.Context) -> None:
     try:
         counts = store.counts()
         sites = store.list_sites()
+        figures = headline(store)
     finally:
         store.close()
     table = Table(title=f"forumwatch store: {workspace.store_url}")
@@ -91,6 +78,8 @@ def stats_command(context: click.Context) -> None:
     console.print(table)
     if sites:
         console.print("sites: " + ", ".join(s.name for s in sites))
+    for figure in figures:
+        console.print(f"{figure.label}: [bold]{figure.value}[/bold]  ({figure.definition})")
 
 
 @main_group.command("verify")

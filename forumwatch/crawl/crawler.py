@@ -36,6 +36,7 @@ from forumwatch.models import (
     ListingPage,
     PageKind,
     ParsedPage,
+    Section,
     Site,
     Thread,
     ThreadPage,
@@ -46,6 +47,7 @@ from forumwatch.store.base import (
     CrawledThread,
     FrontierEntry,
     IngestItem,
+    SectionMark,
     SiteState,
     ThreadProgress,
 )
@@ -170,6 +172,10 @@ class SiteCrawler:
         self._login_lock = asyncio.Lock()
         self._left: list[Work] = []
         self._last_error: dict[str, str] = {}
+        # The index as this pass saw it, and as the last complete pass saw it: a section
+        # whose last post and post count have not moved needs no listing fetch.
+        self._index_marks: dict[str, SectionMark] | None = None
+        self._crawled_marks: dict[str, SectionMark] = {}
 
     # -- the run -------------------------------------------------------------------------
     async def run(self) -> SiteCrawlSummary:
@@ -185,12 +191,22 @@ class SiteCrawler:
             self.summary.resumed = resumed
             if not resumed:
                 await self.frontier.begin(started_at, self.site.base_url)
+            if self.state.last_complete_crawl_at is not None:
+                self._crawled_marks = await self.writer.call(
+                    self.writer.store.section_marks, self.site_id
+                )
             while not self._stopped:
                 finished = await self._work_through_frontier()
                 if not finished:
                     break
                 if self.frontier.failed == 0 and self.summary.status == "ok":
                     complete_at = pass_started
+                    if self._index_marks:
+                        await self.writer.call(
+                            self.writer.store.mark_sections_crawled,
+                            self.site_id,
+                            self._index_marks,
+                        )
                 await self.frontier.end()
                 if not resumed or self._stopped:
                     break
@@ -262,13 +278,25 @@ class SiteCrawler:
         _, parsed = page
         discovered: list[FrontierEntry] = []
         if isinstance(parsed, IndexPage):
+            self._index_marks = {
+                section.native_id: SectionMark(section.last_post_at, section.post_count)
+                for section in parsed.sections
+                if section.last_post_at is not None
+            }
             for section in parsed.sections:
-                if section.url:
+                if section.url and not self._unchanged_since_last_pass(section):
                     self._enqueue(Work(section.url, PageKind.LISTING), discovered)
         elif isinstance(parsed, ListingPage):
             await self._plan_listing(parsed, discovered)
         await self.frontier.finish(work, self.clock.now(), discovered)
         return True
+
+    def _unchanged_since_last_pass(self, section: Section) -> bool:
+        """True when the index shows a section exactly as at the last complete pass."""
+        if section.last_post_at is None:
+            return False
+        mark = self._crawled_marks.get(section.native_id)
+        return mark == SectionMark(section.last_post_at, section.post_count)
 
     async def _give_up(self, work: Work) -> bool:
         error = self._last_error.get(work.url)
@@ -279,7 +307,11 @@ class SiteCrawler:
 
     async def _plan_listing(self, page: ListingPage, discovered: list[FrontierEntry]) -> None:
         for subsection in page.subsections:
-            if subsection.url:
+            if self._index_marks is not None and subsection.last_post_at is not None:
+                self._index_marks[subsection.native_id] = SectionMark(
+                    subsection.last_post_at, subsection.post_count
+                )
+            if subsection.url and not self._unchanged_since_last_pass(subsection):
                 self._enqueue(Work(subsection.url, PageKind.LISTING), discovered)
         progress = await self.writer.thread_progress(
             self.site_id, [t.native_id for t in page.threads]

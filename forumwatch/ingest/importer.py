@@ -33,8 +33,6 @@ from urllib.parse import urljoin, urlsplit
 from forumwatch.clock import Clock, SystemClock
 from forumwatch.crawl.fetcher import decode_html
 from forumwatch.crawl.service import site_name_for, validate_site_url
-from forumwatch.crawl.warc import WarcArchive
-from forumwatch.enrich import Enricher
 from forumwatch.errors import ForumwatchError, NotFoundError
 from forumwatch.ingest.sources import Capture, kind_of, read_folder, read_har, read_warc
 from forumwatch.models import Fetch, Site
@@ -161,8 +159,8 @@ class _Import:
         self.clock = clock
         self.progress = progress or _NoProgress()
         self.summary = ImportSummary()
-        self.enricher = Enricher()
-        self.archive = WarcArchive(workspace.warc_dir, prefix="import")
+        self.enricher = workspace.enricher()
+        self.archive = workspace.archive("import")
         self.sites: dict[str, Site] = {}
         self.parsers: dict[str, EngineParser] = {}
         self._archived: dict[tuple[str, str], tuple[str, int, int | None]] | None = None

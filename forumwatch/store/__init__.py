@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from forumwatch.errors import StoreError
 from forumwatch.store.base import IngestItem, IngestResult, Store
 
@@ -14,7 +16,10 @@ __all__ = ["IngestItem", "IngestResult", "Store", "open_store"]
 
 
 def open_store(url: str) -> Store:
-    """Open (and migrate) the store at ``url``: ``sqlite:///path/to/file.db``.
+    """Open (and migrate) the store at ``url``.
+
+    ``sqlite:///path/to/file.db`` (the default backend) or, in server mode,
+    ``postgresql://user@host:5432/database`` (also spelt ``postgresql+psycopg://``).
 
     Raises:
         StoreError: unknown scheme or unusable location.
@@ -23,4 +28,17 @@ def open_store(url: str) -> Store:
         from forumwatch.store.sqlite import SQLiteStore
 
         return SQLiteStore(Path(url.removeprefix("sqlite:///")))
-    raise StoreError(f"unsupported store URL {url!r} (expected sqlite:///PATH)")
+    if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        try:
+            from forumwatch.store.postgres import PostgresStore
+        except ImportError as error:
+            raise StoreError(
+                "the PostgreSQL backend needs psycopg: pip install 'forumwatch[postgres]'"
+            ) from error
+        try:
+            return PostgresStore(url)
+        except OperationalError as error:
+            raise StoreError(f"cannot open the PostgreSQL store: {error.orig}") from error
+    raise StoreError(
+        f"unsupported store URL {url!r} (expected sqlite:///PATH or postgresql://HOST/DB)"
+    )

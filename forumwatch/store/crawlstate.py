@@ -9,14 +9,14 @@ SQLAlchemy Core only; mixed into :class:`forumwatch.store.sql.SQLStore`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, String, and_, cast, delete, func, select, update
 
 from forumwatch.store import schema
-from forumwatch.store.base import FetchBucket, FrontierEntry, FrontierStep
+from forumwatch.store.base import FetchBucket, FrontierEntry, FrontierStep, SectionMark
 from forumwatch.store.ingest import Dialect
 
 GRANULARITIES = {"hour": 13, "day": 10}
@@ -142,6 +142,37 @@ class CrawlStateQueries:
                 .where(schema.sites.c.id == site_id)
                 .values(pass_started_at=None)
             )
+
+    def section_marks(self, site_id: int) -> dict[str, SectionMark]:
+        """What the index showed of each section when the last complete pass began."""
+        sections = schema.sections
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    sections.c.native_id,
+                    sections.c.crawled_last_post_at,
+                    sections.c.crawled_post_count,
+                ).where(
+                    and_(
+                        sections.c.site_id == site_id,
+                        sections.c.crawled_last_post_at.is_not(None),
+                    )
+                )
+            ).all()
+        return {row[0]: SectionMark(row[1], row[2]) for row in rows}
+
+    def mark_sections_crawled(self, site_id: int, marks: Mapping[str, SectionMark]) -> None:
+        """Remember what the index showed of these sections at a complete pass's start."""
+        sections = schema.sections
+        with self.engine.begin() as connection:
+            for native_id, mark in marks.items():
+                connection.execute(
+                    update(sections)
+                    .where(and_(sections.c.site_id == site_id, sections.c.native_id == native_id))
+                    .values(
+                        crawled_last_post_at=mark.last_post_at, crawled_post_count=mark.post_count
+                    )
+                )
 
     def set_crawl_schedule(
         self, site_id: int, next_crawl_at: datetime | None, unavailable_runs: int

@@ -20,9 +20,10 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 from forumwatch.models import Post, PostEnrichment, Quote
 from forumwatch.store import schema
 from forumwatch.store.base import StoredPost
-from forumwatch.store.facts import CHUNK, iter_facts, load_facts
+from forumwatch.store.derived import rebuild_all, recompute_all
+from forumwatch.store.facts import CHUNK, load_facts
 from forumwatch.store.ingest import Dialect, PageWriter
-from forumwatch.store.rollups import RollupKey, recompute, tally
+from forumwatch.store.rollups import RollupKey
 
 
 class EnrichmentWriter(PageWriter):
@@ -80,7 +81,7 @@ class EnrichmentWriter(PageWriter):
             self._unlink_urls(post_id)
             self._link_urls(post_id, row[0], enrichment.links)
         after = load_facts(self.connection, [post_id])
-        self._rollup_delta.update(tally(after.values(), before.values()))
+        self._count_facts(after.values(), before.values())
         return True
 
     def flush(self) -> None:
@@ -141,28 +142,15 @@ class EnrichmentQueries:
             return _links_of_posts(connection, {site_id: set(native_ids)}).get(site_id, {})
 
     def recompute_rollups(self) -> Counter[RollupKey]:
-        """The rollups as a recomputation from raw rows gives them (for checks and rebuilds)."""
-        return recompute(iter_facts(self.engine))
+        """The rollups as a recomputation from raw rows gives them (for checks and rebuilds):
+        the per-post metrics and the derived ones (see :mod:`forumwatch.store.derived`)."""
+        with self.engine.connect() as connection:
+            return recompute_all(connection)[0]
 
     def rebuild_rollups(self) -> int:
         """Replace every rollup row with a recomputation from raw rows; returns the row count."""
         with self.engine.begin() as connection:
-            counts = recompute(iter_facts(connection))
-            connection.execute(delete(schema.daily_counts))
-            rows = [
-                {
-                    "metric": metric,
-                    "site_id": site_id,
-                    "section_id": section_id,
-                    "key": key,
-                    "day": day,
-                    "value": value,
-                }
-                for (metric, site_id, section_id, key, day), value in sorted(counts.items())
-            ]
-            for start in range(0, len(rows), 5000):
-                connection.execute(insert(schema.daily_counts), rows[start : start + 5000])
-        return len(rows)
+            return rebuild_all(connection)
 
 
 def _stored_posts(connection: Connection, rows: Sequence[Any]) -> list[StoredPost]:

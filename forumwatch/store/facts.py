@@ -28,10 +28,16 @@ def load_facts(connection: Connection, post_ids: Sequence[int]) -> dict[int, Pos
         chunk = ids[start : start + CHUNK]
         post_rows = connection.execute(
             select(
-                posts.c.id, posts.c.site_id, posts.c.section_id, posts.c.posted_at, posts.c.language
+                posts.c.id,
+                posts.c.site_id,
+                posts.c.section_id,
+                posts.c.posted_at,
+                posts.c.language,
+                posts.c.thread_id,
+                posts.c.author_id,
             ).where(posts.c.id.in_(chunk))
         ).all()
-        link_rows: dict[int, list[tuple[str, str, str, str]]] = {}
+        link_rows: dict[int, list[tuple[str, str, str, str, str | None]]] = {}
         for link_row in connection.execute(
             select(
                 links.c.post_id,
@@ -39,12 +45,13 @@ def load_facts(connection: Connection, post_ids: Sequence[int]) -> dict[int, Pos
                 urls.c.registrable_domain,
                 urls.c.network,
                 urls.c.media_class,
+                urls.c.extension,
             )
             .join(urls, urls.c.id == links.c.url_id)
             .where(links.c.post_id.in_(chunk))
         ):
             link_rows.setdefault(int(link_row[0]), []).append(
-                (link_row[1], link_row[2], link_row[3], link_row[4])
+                (link_row[1], link_row[2], link_row[3], link_row[4], link_row[5])
             )
         annotation_rows: dict[int, list[tuple[str, str, str]]] = {}
         for annotation_row in connection.execute(
@@ -64,6 +71,8 @@ def load_facts(connection: Connection, post_ids: Sequence[int]) -> dict[int, Pos
                 row[4],
                 link_rows.get(post_id, ()),
                 annotation_rows.get(post_id, ()),
+                int(row[5]),
+                None if row[6] is None else int(row[6]),
             )
     return found
 

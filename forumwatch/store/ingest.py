@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, and_, delete, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.sql.dml import Insert
 
 from forumwatch.models import (
@@ -33,6 +33,8 @@ from forumwatch.models import (
 )
 from forumwatch.store import schema
 from forumwatch.store.base import IngestItem, IngestResult
+from forumwatch.store.derived import DerivedDelta
+from forumwatch.store.facts import load_facts
 from forumwatch.store.rollups import PostFacts, RollupKey, tally
 
 
@@ -63,6 +65,14 @@ class PageWriter:
         self.connection = connection
         self.dialect = dialect
         self._rollup_delta: Counter[RollupKey] = Counter()
+        # Rollups over several posts (first sightings, members, threads): store/derived.py.
+        self._derived = DerivedDelta(connection)
+
+    def _count_facts(self, added: Iterable[PostFacts], removed: Iterable[PostFacts] = ()) -> None:
+        """Posts appeared and went: every per-post rollup and member counter follows."""
+        added, removed = list(added), list(removed)
+        self._rollup_delta.update(tally(added, removed))
+        self._derived.count_facts(added, removed)
 
     # -- entry point ---------------------------------------------------------------------
     def write(self, item: IngestItem) -> IngestResult:
@@ -239,13 +249,15 @@ class PageWriter:
                     self._move_thread(int(row.id), int(row.section_id), section_id)
                     moved += 1
                 else:
-                    self.connection.execute(
-                        update(schema.posts)
-                        .where(schema.posts.c.thread_id == row.id)
-                        .values(section_id=section_id)
-                    )
+                    # Posts stored before their section was known move from section 0, and
+                    # their rollups with them.
+                    self._move_thread(int(row.id), 0, section_id)
             if changes:
+                # A thread's section and pin place it in the thread rollups.
+                placed = "section_id" in changes or "sticky" in changes
+                thread_before = self._derived.snapshot(threads=[int(row.id)] if placed else [])
                 self.connection.execute(update(table).where(table.c.id == row.id).values(**changes))
+                self._derived.settle(thread_before)
         if new_rows:
             self.connection.execute(insert(table), new_rows)
         # Thread pages often show no tags; only a listing (or a page that shows some) sets them.
@@ -268,6 +280,7 @@ class PageWriter:
             wanted = set(thread.tags)
             if stored == wanted:
                 continue
+            tags_before = self._derived.snapshot(threads=[thread_id])
             if stored - wanted:
                 self.connection.execute(
                     delete(table).where(
@@ -278,6 +291,7 @@ class PageWriter:
                 self.connection.execute(
                     insert(table), [{"thread_id": thread_id, "tag": tag} for tag in wanted - stored]
                 )
+            self._derived.settle(tags_before)
 
     def _thread_ids(self, site_id: int, native_ids: Sequence[str]) -> dict[str, int]:
         table = schema.threads
@@ -290,15 +304,38 @@ class PageWriter:
 
     def _move_thread(self, thread_id: int, old_section: int, new_section: int) -> None:
         posts = schema.posts
-        rows = self.connection.execute(
-            select(posts.c.site_id, posts.c.posted_at).where(posts.c.thread_id == thread_id)
-        ).all()
-        before = [PostFacts(int(r[0]), old_section, _day(r[1])) for r in rows]
-        after = [PostFacts(int(r[0]), new_section, _day(r[1])) for r in rows]
-        self._rollup_delta.update(tally(after, before))
+        post_ids = [
+            int(r[0])
+            for r in self.connection.execute(
+                select(posts.c.id).where(posts.c.thread_id == thread_id)
+            )
+        ]
+        before = load_facts(self.connection, post_ids)
+        # URLs first seen and members who first posted in the thread move with it.
+        firsts = self._first_sightings_in(post_ids)
+        moved_before = self._derived.snapshot(
+            urls=firsts, authors={f.author_id for f in before.values() if f.author_id is not None}
+        )
         self.connection.execute(
             update(posts).where(posts.c.thread_id == thread_id).values(section_id=new_section)
         )
+        after = load_facts(self.connection, post_ids)
+        self._count_facts(after.values(), before.values())
+        self._derived.settle(moved_before)
+
+    def _first_sightings_in(self, post_ids: Sequence[int]) -> list[int]:
+        """URLs whose first sighting is one of these posts."""
+        urls = schema.urls
+        found: list[int] = []
+        for start in range(0, len(post_ids), 500):
+            chunk = list(post_ids[start : start + 500])
+            found += [
+                int(r[0])
+                for r in self.connection.execute(
+                    select(urls.c.id).where(urls.c.first_post_id.in_(chunk))
+                )
+            ]
+        return found
 
     # -- posts ---------------------------------------------------------------------------
     def _write_thread(self, item: IngestItem, page: ThreadPage) -> IngestResult:
@@ -419,6 +456,10 @@ class PageWriter:
                     "captured_at": item.captured_at,
                 }
             )
+        authors_before = self._derived.snapshot(
+            authors={author_ids[p.author.handle] for p in fresh if p.author is not None},
+            threads=[thread_id],
+        )
         self.connection.execute(insert(table), rows)
         ids = dict(
             self.connection.execute(
@@ -435,12 +476,12 @@ class PageWriter:
             enrichment = item.enrichment.get(post.native_id, PostEnrichment())
             self._write_children(post_id, post, enrichment)
             self._link_urls(post_id, post.posted_at, enrichment.links)
-        self._rollup_delta.update(
-            tally(PostFacts(site_id, section_id, _day(p.posted_at)) for p in fresh)
-        )
+        # Facts are read back from the rows just written: the same reading a recomputation does.
+        self._count_facts(load_facts(self.connection, list(ids.values())).values())
         self._count_authors(
             [(author_ids[p.author.handle], p.posted_at) for p in fresh if p.author is not None]
         )
+        self._derived.settle(authors_before)
 
     def _count_authors(
         self, posts: Sequence[tuple[int, datetime | None]], new_posts: bool = True
@@ -450,23 +491,37 @@ class PageWriter:
         per_author: dict[int, list[datetime | None]] = {}
         for author_id, posted_at in posts:
             per_author.setdefault(author_id, []).append(posted_at)
+        if not per_author:
+            return
+        # One read and one batched write for all of a page's authors: on a database server
+        # every round trip counts (measured: two per author were half of PostgreSQL's ingest).
+        stored = {
+            int(row[0]): row
+            for row in self.connection.execute(
+                select(
+                    table.c.id, table.c.first_post_at, table.c.last_post_at, table.c.post_count
+                ).where(table.c.id.in_(list(per_author)))
+            )
+        }
+        changes = []
         for author_id, times in per_author.items():
             known = [t for t in times if t is not None]
-            row = self.connection.execute(
-                select(table.c.first_post_at, table.c.last_post_at, table.c.post_count).where(
-                    table.c.id == author_id
-                )
-            ).one()
-            first = min([t for t in (row[0], *known) if t is not None], default=None)
-            last = max([t for t in (row[1], *known) if t is not None], default=None)
+            row = stored[author_id]
+            first = min([t for t in (row[1], *known) if t is not None], default=None)
+            last = max([t for t in (row[2], *known) if t is not None], default=None)
+            count = row[3] + (len(times) if new_posts else 0)
+            if (first, last, count) != (row[1], row[2], row[3]):
+                changes.append({"author": author_id, "first": first, "last": last, "count": count})
+        if changes:
             self.connection.execute(
                 update(table)
-                .where(table.c.id == author_id)
+                .where(table.c.id == bindparam("author"))
                 .values(
-                    first_post_at=first,
-                    last_post_at=last,
-                    post_count=row[2] + (len(times) if new_posts else 0),
-                )
+                    first_post_at=bindparam("first"),
+                    last_post_at=bindparam("last"),
+                    post_count=bindparam("count"),
+                ),
+                changes,
             )
 
     def _write_children(self, post_id: int, post: Post, enrichment: PostEnrichment) -> None:
@@ -511,6 +566,7 @@ class PageWriter:
                     "extension": link.extension,
                     "media_class": str(link.media_class),
                     "file_name": link.file_name,
+                    "onion_version": link.onion_version,
                     "first_seen_at": None,
                     "first_post_id": None,
                     "share_count": 0,
@@ -522,7 +578,11 @@ class PageWriter:
             row.normalised_url: row
             for row in self.connection.execute(
                 select(
-                    urls.c.id, urls.c.normalised_url, urls.c.first_seen_at, urls.c.share_count
+                    urls.c.id,
+                    urls.c.normalised_url,
+                    urls.c.first_seen_at,
+                    urls.c.first_post_id,
+                    urls.c.share_count,
                 ).where(urls.c.normalised_url.in_(list(distinct)))
             )
         }
@@ -539,18 +599,23 @@ class PageWriter:
             ],
         )
         occurrences = Counter(link.normalised_url for link in links)
+        urls_before = self._derived.snapshot(urls=[int(row.id) for row in found.values()])
         for normalised, row in found.items():
             changes: dict[str, Any] = {"share_count": row.share_count + occurrences[normalised]}
+            # The first sighting is the earliest post, and on a tie the one stored first.
             if posted_at is not None and (
-                row.first_seen_at is None or posted_at < row.first_seen_at
+                row.first_seen_at is None
+                or posted_at < row.first_seen_at
+                or (posted_at == row.first_seen_at and post_id < (row.first_post_id or 0))
             ):
                 changes["first_seen_at"] = posted_at
                 changes["first_post_id"] = post_id
             self.connection.execute(update(urls).where(urls.c.id == row.id).values(**changes))
+        self._derived.settle(urls_before)
 
     def _unlink_urls(self, post_id: int) -> None:
         """Remove a post's links and correct the first sighting of the URLs they named."""
-        links, urls, posts = schema.links, schema.urls, schema.posts
+        links = schema.links
         url_ids = {
             int(row[0])
             for row in self.connection.execute(
@@ -558,6 +623,18 @@ class PageWriter:
             )
         }
         self.connection.execute(delete(links).where(links.c.post_id == post_id))
+        self._refresh_first_sightings(url_ids)
+
+    def reattach_urls(self, url_ids: Iterable[int]) -> None:
+        """After posts were deleted: first sightings and their rollups from the links left."""
+        self._refresh_first_sightings(url_ids)
+        self._flush_rollups()
+
+    def _refresh_first_sightings(self, url_ids: Iterable[int]) -> None:
+        """Set the share count and first sighting of URLs from the links that name them."""
+        links, urls, posts = schema.links, schema.urls, schema.posts
+        url_ids = set(url_ids)
+        urls_before = self._derived.snapshot(urls=url_ids)
         for url_id in url_ids:
             remaining = self.connection.execute(
                 select(posts.c.id, posts.c.posted_at)
@@ -574,6 +651,7 @@ class PageWriter:
                     first_post_id=timed[0][1] if timed else None,
                 )
             )
+        self._derived.settle(urls_before)
 
     def _version_payload(self, post_id: int) -> tuple[str, str]:
         quotes = self.connection.execute(
@@ -626,11 +704,10 @@ class PageWriter:
             )
         )
         posted_at = row.posted_at if row.posted_at is not None else post.posted_at
-        self._rollup_delta.update(
-            tally(
-                [PostFacts(int(row.site_id), row.section_id, _day(posted_at))],
-                [PostFacts(int(row.site_id), row.section_id, _day(row.posted_at))],
-            )
+        before = load_facts(self.connection, [post_id])
+        placed_before = self._derived.snapshot(
+            authors=[] if row.author_id is None else [int(row.author_id)],
+            threads=[int(row.thread_id)],
         )
         self.connection.execute(
             update(schema.posts)
@@ -654,6 +731,11 @@ class PageWriter:
         self._unlink_urls(post_id)
         self._write_children(post_id, post, enrichment)
         self._link_urls(post_id, posted_at, enrichment.links)
+        after = load_facts(self.connection, [post_id])
+        self._count_facts(after.values(), before.values())
+        if row.posted_at is None and posted_at is not None and row.author_id is not None:
+            self._count_authors([(int(row.author_id), posted_at)], new_posts=False)
+        self._derived.settle(placed_before)
 
     def _keep_older_version(self, row: Any, post: Post, item: IngestItem) -> None:
         """An older capture of a since-edited post: keep it as an earlier version, once."""
@@ -692,17 +774,26 @@ class PageWriter:
         )
 
     def _set_time(self, row: Any, posted_at: datetime) -> None:
-        self._rollup_delta.update(
-            tally(
-                [PostFacts(int(row.site_id), row.section_id, _day(posted_at))],
-                [PostFacts(int(row.site_id), row.section_id, None)],
-            )
+        before = load_facts(self.connection, [int(row.id)])
+        placed_before = self._derived.snapshot(
+            authors=[] if row.author_id is None else [int(row.author_id)],
+            threads=[int(row.thread_id)],
         )
         self.connection.execute(
             update(schema.posts).where(schema.posts.c.id == row.id).values(posted_at=posted_at)
         )
+        after = load_facts(self.connection, [int(row.id)])
+        self._count_facts(after.values(), before.values())
         if row.author_id is not None:
             self._count_authors([(int(row.author_id), posted_at)], new_posts=False)
+        # The post's links may now be the first sightings of their URLs.
+        self._refresh_first_sightings(
+            int(r[0])
+            for r in self.connection.execute(
+                select(schema.links.c.url_id).where(schema.links.c.post_id == row.id)
+            )
+        )
+        self._derived.settle(placed_before)
 
     # -- problems and rollups --------------------------------------------------------------
     def _write_problems(self, item: IngestItem) -> int:
@@ -730,6 +821,7 @@ class PageWriter:
         return len(problems)
 
     def _flush_rollups(self) -> None:
+        self._rollup_delta.update(self._derived.flush())
         delta = {key: value for key, value in self._rollup_delta.items() if value != 0}
         self._rollup_delta.clear()
         if not delta:

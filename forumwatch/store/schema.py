@@ -96,6 +96,10 @@ sites = Table(
     # The scheduler's plan: when the site is next due, and how many runs in a row found it down.
     Column("next_crawl_at", UTCDateTime),
     Column("unavailable_runs", Integer, nullable=False, default=0, server_default="0"),
+    # Added by migration 4 (server mode): the crawl worker holding the site, and until when.
+    # A lease that is not renewed expires, and another worker takes the site over.
+    Column("lease_owner", String(200)),
+    Column("lease_expires_at", UTCDateTime),
 )
 
 sections = Table(
@@ -111,6 +115,10 @@ sections = Table(
     Column("language", String(10)),
     Column("first_seen_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
+    # What the board index showed of this section when a complete crawl pass began: while
+    # the index shows the same, the section's listing need not be read again.
+    Column("crawled_last_post_at", UTCDateTime),
+    Column("crawled_post_count", Integer),
     UniqueConstraint("site_id", "native_id", name="uq_sections_site_native"),
 )
 
@@ -251,6 +259,8 @@ urls = Table(
     Column("extension", String(20)),
     Column("media_class", String(20), nullable=False),
     Column("file_name", Text),
+    # 3: valid v3 onion name, 2: legacy v2, 0: malformed onion name, NULL: not an onion.
+    Column("onion_version", Integer),
     # First sighting by post time (not capture time): a backfill dates links correctly.
     Column("first_seen_at", UTCDateTime),
     Column("first_post_id", IdType),
@@ -317,6 +327,32 @@ crawl_frontier = Table(
 )
 Index("ix_crawl_frontier_site_state", crawl_frontier.c.site_id, crawl_frontier.c.state)
 
+# Server mode (migration 4): every lease a crawl worker took, for audits and overlap checks.
+crawl_leases = Table(
+    "crawl_leases",
+    metadata,
+    _id(),
+    Column("site_id", IdType, ForeignKey("sites.id"), nullable=False),
+    Column("worker_id", String(200), nullable=False),
+    Column("leased_at", UTCDateTime, nullable=False),
+    # Moved on by every renewal; a dead worker's lease ends here.
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("released_at", UTCDateTime),
+)
+Index("ix_crawl_leases_site", crawl_leases.c.site_id, crawl_leases.c.leased_at)
+
+# The WARC files each crawl worker wrote, and where (migration 4): workers on several
+# machines each keep their own archive folder.
+warc_files = Table(
+    "warc_files",
+    metadata,
+    Column("name", String(300), primary_key=True),
+    Column("worker_id", String(200), nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
 # Rollups maintained at ingest: one row per metric, site, section, key and UTC day, so a
 # series query reads tens of rows whatever the corpus size. section_id 0 and key '' mean
 # "not split by this dimension".
@@ -330,3 +366,101 @@ daily_counts = Table(
     Column("day", Date, primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
+# Added by migration 5: series of one key (a term, a host, a link class) read in a few rows,
+# however many other keys, sections and sites the metric holds.
+Index("ix_daily_counts_key", daily_counts.c.metric, daily_counts.c.key, daily_counts.c.day)
+
+# Analysis rollups (migration 5). Members active per period are distinct counts, which do not
+# add up across days; this table holds each member's post count per period and scope, so the
+# ``members_*`` rollups in daily_counts change exactly when a count goes from 0 to 1 or back.
+# section_id 0 with key '' is the whole site; key a language code is the site's posts in it.
+member_periods = Table(
+    "member_periods",
+    metadata,
+    Column("author_id", IdType, primary_key=True, autoincrement=False),
+    Column("grain", String(1), primary_key=True),
+    Column("section_id", IdType, primary_key=True, autoincrement=False),
+    Column("key", String(20), primary_key=True),
+    Column("period", Date, primary_key=True),
+    Column("site_id", IdType, nullable=False),
+    Column("posts", Integer, nullable=False),
+)
+Index(
+    "ix_member_periods_site",
+    member_periods.c.site_id,
+    member_periods.c.grain,
+    member_periods.c.section_id,
+    member_periods.c.key,
+    member_periods.c.period,
+)
+
+# Watch rules (migration 5): a term, handle, host or event type that notifies when matched.
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    _id(),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("pattern", Text, nullable=False),
+    Column("site_id", IdType, ForeignKey("sites.id")),
+    Column("webhook_url", Text),
+    Column("email", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    # Posts with ids up to this one were already checked against the rule.
+    Column("last_post_id", BigInteger, nullable=False, default=0),
+)
+
+# Every match that was notified, once: (rule, match) is unique.
+alert_notifications = Table(
+    "alert_notifications",
+    metadata,
+    _id(),
+    Column("rule_id", IdType, ForeignKey("alert_rules.id"), nullable=False),
+    Column("match_key", String(300), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("matched_at", UTCDateTime, nullable=False),
+    Column("delivered", Text, nullable=False, default=""),
+    UniqueConstraint("rule_id", "match_key", name="uq_alert_notifications_rule_match"),
+)
+
+# The dashboard (migration 7): its users (argon2 password hashes, never passwords), their
+# server-side sessions (the cookie holds a random token; only its SHA-256 is stored, so a
+# copy of the database opens no session), and the audit log of logins, searches, reveals
+# and exports.
+web_users = Table(
+    "web_users",
+    metadata,
+    _id(),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_login_at", UTCDateTime),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", IdType, ForeignKey("web_users.id"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+)
+Index("ix_web_sessions_user", web_sessions.c.user_id)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _id(),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user_name", String(100), nullable=False),
+    Column("role", String(20), nullable=False, default=""),
+    Column("action", String(40), nullable=False),
+    Column("outcome", String(20), nullable=False, default="ok"),
+    # What was searched, revealed or exported, as JSON.
+    Column("detail", Text, nullable=False, default="{}"),
+    Column("client", String(100), nullable=False, default=""),
+)
+Index("ix_audit_log_at", audit_log.c.at)
+Index("ix_audit_log_user_at", audit_log.c.user_name, audit_log.c.at)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from forumwatch.errors import ConfigError, NotFoundError
 from forumwatch.models import Fetch, Site
 from forumwatch.store import schema
+from forumwatch.store.analytics import AnalyticsQueries
 from forumwatch.store.base import (
     ArchivedFetch,
     DailyCount,
@@ -31,20 +32,51 @@ from forumwatch.store.base import (
     ThreadProgress,
 )
 from forumwatch.store.crawlstate import CrawlStateQueries
+from forumwatch.store.derived import fetch_contribution
+from forumwatch.store.enrichment import EnrichmentQueries
 from forumwatch.store.ingest import Dialect, PageWriter
-from forumwatch.store.migrations import apply_migrations, current_version
+from forumwatch.store.leases import LeaseQueries
+from forumwatch.store.migrations import BackendSteps, apply_migrations, current_version
+from forumwatch.store.reportsql import ReportQueries
+from forumwatch.store.searchsql import FullText, SearchQueries
+from forumwatch.store.webdata import WebQueries
 
 
-class SQLStore(CrawlStateQueries):
-    """A Store over a SQLAlchemy engine. Subclasses set ``dialect`` and create the engine."""
+class SQLStore(
+    AnalyticsQueries,
+    CrawlStateQueries,
+    EnrichmentQueries,
+    LeaseQueries,
+    ReportQueries,
+    SearchQueries,
+    WebQueries,
+):
+    """A Store over a SQLAlchemy engine.
+
+    Subclasses create the engine and set ``dialect`` (ingest statements) and ``full_text``
+    (search); they may add their own migration steps (:meth:`backend_steps`).
+    """
 
     dialect: Dialect
+    full_text: FullText
+    _add_count: Any = None
 
     def __init__(self, url: str, engine: Engine) -> None:
         self.url = url
         self.engine = engine
         with self.engine.begin() as connection:
-            apply_migrations(connection)
+            self._prepare_migrations(connection)
+            apply_migrations(connection, self.backend_steps())
+
+    def backend_steps(self) -> BackendSteps:
+        """The backend's own steps per migration version (none here)."""
+        return {}
+
+    def _prepare_migrations(self, connection: Connection) -> None:
+        """Runs in the migrations' transaction before them (a backend may take a lock)."""
+
+    def fix_sequences(self) -> None:
+        """After rows were copied with their ids, make new rows get fresh ids (no-op here)."""
 
     def close(self) -> None:
         """Release connections."""
@@ -142,6 +174,21 @@ class SQLStore(CrawlStateQueries):
         with self.engine.begin() as connection:
             post_ids = select(schema.posts.c.id).where(schema.posts.c.site_id == site_id)
             thread_ids = select(schema.threads.c.id).where(schema.threads.c.site_id == site_id)
+            # URLs the site linked to may have been first seen elsewhere too: re-placed below.
+            linked = [
+                int(row[0])
+                for row in connection.execute(
+                    select(schema.links.c.url_id)
+                    .where(schema.links.c.post_id.in_(post_ids))
+                    .distinct()
+                )
+            ]
+            rules = select(schema.alert_rules.c.id).where(schema.alert_rules.c.site_id == site_id)
+            connection.execute(
+                delete(schema.alert_notifications).where(
+                    schema.alert_notifications.c.rule_id.in_(rules)
+                )
+            )
             for table in (
                 schema.links,
                 schema.quotes,
@@ -165,9 +212,14 @@ class SQLStore(CrawlStateQueries):
                 schema.parse_problems,
                 schema.fetches,
                 schema.daily_counts,
+                schema.crawl_frontier,
+                schema.crawl_leases,
+                schema.member_periods,
+                schema.alert_rules,
             ):
                 connection.execute(delete(table).where(table.c.site_id == site_id))
             connection.execute(delete(schema.sites).where(schema.sites.c.id == site_id))
+            PageWriter(connection, self.dialect).reattach_urls(linked)
 
     def set_site_status(
         self,
@@ -219,8 +271,7 @@ class SQLStore(CrawlStateQueries):
         with self.engine.begin() as connection:
             return self._record_fetch(connection, site_id, fetch)
 
-    @staticmethod
-    def _record_fetch(connection: Connection, site_id: int, fetch: Fetch) -> int:
+    def _record_fetch(self, connection: Connection, site_id: int, fetch: Fetch) -> int:
         if fetch.warc_file is not None:
             # One archived response is one fetch, however often its page is ingested.
             fetches = schema.fetches
@@ -253,6 +304,26 @@ class SQLStore(CrawlStateQueries):
         )
         key = result.inserted_primary_key
         assert key is not None
+        # The availability rollup (fetches per site, day and outcome) follows the log.
+        metric, _site, section, rollup_key, day = fetch_contribution(site_id, fetch)
+        if self._add_count is None:
+            # Built once: a fresh statement per fetch costs more than the write itself.
+            self._add_count = self.dialect.insert_add(
+                schema.daily_counts, ["metric", "site_id", "section_id", "key", "day"], "value"
+            )
+        connection.execute(
+            self._add_count,
+            [
+                {
+                    "metric": metric,
+                    "site_id": site_id,
+                    "section_id": section,
+                    "key": rollup_key,
+                    "day": day,
+                    "value": 1,
+                }
+            ],
+        )
         return int(key[0])
 
     def ingest(self, items: Sequence[IngestItem]) -> IngestResult:

@@ -4,6 +4,11 @@ SQLite-specific choices live here and nowhere else: WAL journaling so the dashbo
 while the crawler writes, ``synchronous=NORMAL`` (durable at every commit against a process
 crash; WAL keeps the file consistent on power loss), a busy timeout for the rare concurrent
 writer, and SQLite's ``ON CONFLICT`` clauses.
+
+Full-text search is an FTS5 external-content table over ``posts`` (title and text), kept in
+step by triggers on insert, update and delete. Its tokenizer, ``unicode61 remove_diacritics 2``,
+folds case and removes diacritics from Latin letters ("quarantane" finds "Quarantäne");
+Cyrillic and other scripts are matched case-insensitively as written (й is not и).
 """
 
 from __future__ import annotations
@@ -12,12 +17,54 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, event
+from sqlalchemy import Connection, Table, column, create_engine, event, literal, table, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.dml import Insert
 
 from forumwatch.errors import StoreError
+from forumwatch.store import schema
+from forumwatch.store.migrations import BackendSteps
+from forumwatch.store.search import ParsedQuery, to_fts5
+from forumwatch.store.searchsql import Match
 from forumwatch.store.sql import SQLStore
+
+_FTS_STATEMENTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts USING fts5(title, text, content='posts', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS posts_fts_insert AFTER INSERT ON posts BEGIN "
+    "INSERT INTO posts_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS posts_fts_delete AFTER DELETE ON posts BEGIN "
+    "INSERT INTO posts_fts(posts_fts, rowid, title, text) "
+    "VALUES ('delete', old.id, old.title, old.text); END",
+    "CREATE TRIGGER IF NOT EXISTS posts_fts_update AFTER UPDATE OF title, text ON posts BEGIN "
+    "INSERT INTO posts_fts(posts_fts, rowid, title, text) "
+    "VALUES ('delete', old.id, old.title, old.text); "
+    "INSERT INTO posts_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    # Posts stored before the index existed.
+    "INSERT INTO posts_fts(posts_fts) VALUES ('rebuild')",
+)
+
+
+def _create_full_text_index(connection: Connection) -> None:
+    """Migration 4 on SQLite: the FTS5 index of posts and the triggers that maintain it."""
+    for statement in _FTS_STATEMENTS:
+        connection.execute(text(statement))
+
+
+_posts_fts = table("posts_fts", column("rowid"), column("posts_fts"), column("rank"))
+
+
+class FTS5Search:
+    """Matches a parsed query with FTS5 (bm25 rank: smaller is better)."""
+
+    def match(self, query: ParsedQuery) -> Match:
+        """``posts_fts MATCH '<expression>'``, joined on the post's id."""
+        condition = _posts_fts.c.posts_fts.op("MATCH")(literal(to_fts5(query)))
+        return Match(
+            condition=condition,
+            rank=_posts_fts.c.rank,
+            join=(_posts_fts, _posts_fts.c.rowid == schema.posts.c.id),
+        )
 
 
 class SQLiteDialect:
@@ -54,6 +101,7 @@ class SQLiteStore(SQLStore):
     """
 
     dialect = SQLiteDialect()
+    full_text = FTS5Search()
 
     def __init__(self, path: Path) -> None:
         if not path.parent.is_dir():
@@ -62,3 +110,7 @@ class SQLiteStore(SQLStore):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _configure)
         super().__init__(url, engine)
+
+    def backend_steps(self) -> BackendSteps:
+        """SQLite's own migration steps: the FTS5 index (migration 4)."""
+        return {4: (_create_full_text_index,)}

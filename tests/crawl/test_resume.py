@@ -148,3 +148,26 @@ def test_recrawl_fetches_only_what_changed(store: Store, tmp_path: Path) -> None
     # Only changed threads were revisited, and the listings stopped at old threads.
     assert second.threads_visited < first.threads_visited / 3
     assert second.pages < first.pages / 3
+
+
+def test_sections_the_index_shows_unchanged_are_not_listed_again(
+    store: Store, tmp_path: Path
+) -> None:
+    world = World(WorldConfig(seed=7, size="tiny"))
+    name = world.site_names[0]
+    clock = end_clock(world)
+    with SimServer(world, clock) as server:
+        site = store.add_site(Site(name, server.base_url(name), engine="phpbb"), T0)
+        [first] = crawl(store, tmp_path / "warc", [site], clock, fast_settings())
+        assert first.status == "ok"
+        first_listings = server.request_counts(name)
+        server.reset_counts()
+        [second] = crawl(store, tmp_path / "warc", [site], clock, fast_settings())
+        requested = server.request_counts(name)
+    assert second.status == "ok" and second.new_posts == 0
+    forums = [target for target in requested if "viewforum.php" in target]
+    topics = [target for target in requested if "viewtopic.php" in target]
+    # Nothing moved: no thread is read again, and the only listings read are category
+    # pages, which show no last post to compare.
+    assert topics == []
+    assert 0 < len(forums) < len([t for t in first_listings if "viewforum.php" in t]) / 3

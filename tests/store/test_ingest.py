@@ -25,9 +25,7 @@ from forumwatch.models import (
     Thread,
     ThreadPage,
 )
-from forumwatch.store import IngestItem, Store
-from forumwatch.store import schema
-from forumwatch.store.rollups import PostFacts, recompute
+from forumwatch.store import IngestItem, Store, schema
 from forumwatch.store.sql import SQLStore
 from tests.conftest import T0, dump_tables
 
@@ -86,39 +84,50 @@ def thread_page(section: str = "1", first_text: str = "Sowing tomatoes now") -> 
         BASE + "viewtopic.php?t=10",
         Thread("10", "[Original] Tomato calendar", BASE + "viewtopic.php?t=10", section),
         posts=posts,
-        problems=(ParseProblem("posted_at", "unreadable date", BASE + "viewtopic.php?t=10",
-                               "Someday", "102"),),
+        problems=(
+            ParseProblem(
+                "posted_at", "unreadable date", BASE + "viewtopic.php?t=10", "Someday", "102"
+            ),
+        ),
     )
 
 
-def item(site: Site, page: object, captured_at: datetime = T0, fetch: Fetch | None = None) -> IngestItem:
+def item(
+    site: Site, page: object, captured_at: datetime = T0, fetch: Fetch | None = None
+) -> IngestItem:
     assert site.id is not None
     enrichment = Enricher().enrich_page(page)  # type: ignore[arg-type]
     return IngestItem(site.id, page, captured_at, fetch=fetch, enrichment=enrichment)  # type: ignore[arg-type]
 
 
 def archived_fetch(url: str, offset: int) -> Fetch:
-    return Fetch("harbour", url, T0, T0, PageKind.THREAD, 200, sha256="0" * 64,
-                 warc_file="a.warc.gz", warc_offset=offset, warc_length=10)
+    return Fetch(
+        "harbour",
+        url,
+        T0,
+        T0,
+        PageKind.THREAD,
+        200,
+        sha256="0" * 64,
+        warc_file="a.warc.gz",
+        warc_offset=offset,
+        warc_length=10,
+    )
 
 
 def stored_rollups(store: Store) -> Counter[tuple[object, ...]]:
     assert isinstance(store, SQLStore)
     with store.engine.connect() as connection:
         rows = connection.execute(select(schema.daily_counts)).all()
-    return Counter({(r.metric, r.site_id, r.section_id, r.key, r.day): r.value for r in rows if r.value})
+    return Counter(
+        {(r.metric, r.site_id, r.section_id, r.key, r.day): r.value for r in rows if r.value}
+    )
 
 
 def recomputed_rollups(store: Store) -> Counter[tuple[object, ...]]:
+    # Every metric (per-post ones, and first sightings, members, threads, fetches) from raw rows.
     assert isinstance(store, SQLStore)
-    posts = schema.posts
-    with store.engine.connect() as connection:
-        rows = connection.execute(select(posts.c.site_id, posts.c.section_id, posts.c.posted_at)).all()
-    facts = [
-        PostFacts(site_id, section_id, None if posted_at is None else posted_at.date())
-        for site_id, section_id, posted_at in rows
-    ]
-    return Counter(dict(recompute(facts)))
+    return Counter(dict(store.recompute_rollups()))
 
 
 def ingest_all(store: Store, site: Site) -> None:
@@ -145,8 +154,10 @@ def test_second_ingest_reports_no_new_posts(store: Store, site: Site) -> None:
 def test_edited_post_keeps_its_earlier_version(store: Store, site: Site) -> None:
     ingest_all(store, site)
     edited = thread_page(first_text="Sowing tomatoes next week")
-    edited_posts = (replace(edited.posts[0], edit=Edit("alice_gardener", T0, "typo")),
-                    *edited.posts[1:])
+    edited_posts = (
+        replace(edited.posts[0], edit=Edit("alice_gardener", T0, "typo")),
+        *edited.posts[1:],
+    )
     later = T0 + timedelta(days=1)
     result = store.ingest([item(site, replace(edited, posts=edited_posts), later)])
     assert result.changed_posts == 1
@@ -192,7 +203,9 @@ def test_rollups_equal_a_recomputation_after_reingests_edits_and_moves(
     assert stored_rollups(store) == recomputed_rollups(store)
     store.ingest([item(site, thread_page(first_text="changed"), T0 + timedelta(hours=1))])
     # The thread moves to the German section: its posts' rollups move with it.
-    moved = store.ingest([item(site, listing_page(section="2", replies=2), T0 + timedelta(hours=2))])
+    moved = store.ingest(
+        [item(site, listing_page(section="2", replies=2), T0 + timedelta(hours=2))]
+    )
     assert moved.moved_threads == 1
     assert stored_rollups(store) == recomputed_rollups(store)
     rows = store.daily_counts("posts", date(2020, 1, 1), date(2020, 12, 31))
@@ -205,9 +218,13 @@ def test_undated_post_gets_its_time_from_a_later_capture(store: Store, site: Sit
     ingest_all(store, site)
     page = thread_page()
     dated = replace(page.posts[2], posted_at=datetime(2020, 2, 3, tzinfo=UTC))
-    store.ingest([item(site, replace(page, posts=(*page.posts[:2], dated)), T0 + timedelta(hours=3))])
+    store.ingest(
+        [item(site, replace(page, posts=(*page.posts[:2], dated)), T0 + timedelta(hours=3))]
+    )
     assert stored_rollups(store) == recomputed_rollups(store)
-    assert sum(r.value for r in store.daily_counts("posts", date(2020, 1, 1), date(2020, 12, 31))) == 3
+    assert (
+        sum(r.value for r in store.daily_counts("posts", date(2020, 1, 1), date(2020, 12, 31))) == 3
+    )
 
 
 def test_links_are_recorded_with_their_first_sighting(store: Store, site: Site) -> None:
@@ -233,8 +250,9 @@ def test_posts_point_to_the_fetch_they_were_parsed_from(store: Store, site: Site
     assert isinstance(store, SQLStore)
     with store.engine.connect() as connection:
         rows = connection.execute(
-            select(schema.posts.c.native_id, schema.fetches.c.sha256, schema.fetches.c.warc_file)
-            .join(schema.fetches, schema.fetches.c.id == schema.posts.c.fetch_id)
+            select(
+                schema.posts.c.native_id, schema.fetches.c.sha256, schema.fetches.c.warc_file
+            ).join(schema.fetches, schema.fetches.c.id == schema.posts.c.fetch_id)
         ).all()
     assert len(rows) == 3
     assert all(r.warc_file == "a.warc.gz" and r.sha256 == "0" * 64 for r in rows)

@@ -1,0 +1,576 @@
+"""Rollups that are not a plain sum over posts: first sightings, members, threads, fetches.
+
+:mod:`forumwatch.store.rollups` defines what each post adds; some figures depend on several
+posts at once and are defined here, each with the ingest-time rule that keeps it exact and the
+recomputation from raw rows that it must always equal (:func:`recompute_all`):
+
+- ``links_first_seen``: every URL once, on the UTC day, site and section of its first post (by
+  post time, then post id). It moves when an older post with the URL is stored, when the first
+  post is edited or re-enriched without it, when its thread moves, and when its site is removed.
+- ``new_members``: every member (handle per site) once, on the day and in the section of their
+  first post; it moves when an earlier post appears or the first post's thread moves.
+- ``threads`` / ``threads_tagged``: every thread that is not pinned (sticky), once, on the day
+  of its first stored post, in its current section; ``threads_tagged`` once per tag it carries.
+- ``members_day`` / ``members_week`` / ``members_month``: distinct members who posted in the
+  period (weeks start on Monday, months on the 1st; the row's day is the period's first day),
+  per site (section 0) and section, and per site and post language (key the language). They
+  change when a member's post count in ``member_periods`` goes from 0 to 1 or back.
+- ``fetches_ok`` / ``fetches_failed``: fetch-log attempts per site and UTC day, by outcome; the
+  availability of a day is read from them.
+
+Entities (URLs, members, threads) contribute rows that are read back from the store before and
+after every change that can move them, so the delta is exact whatever the order of events.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
+
+from forumwatch.models import Fetch
+from forumwatch.store import schema
+from forumwatch.store.facts import CHUNK, iter_facts
+from forumwatch.store.rollups import (
+    MAX_KEY,
+    UNKNOWN_LANGUAGE,
+    PostFacts,
+    RollupKey,
+    contributions,
+)
+
+NEW_MEMBERS = "new_members"
+LINKS_FIRST_SEEN = "links_first_seen"
+THREADS = "threads"
+THREADS_TAGGED = "threads_tagged"
+FETCHES_OK = "fetches_ok"
+FETCHES_FAILED = "fetches_failed"
+MEMBERS_DAY = "members_day"
+MEMBERS_WEEK = "members_week"
+MEMBERS_MONTH = "members_month"
+MEMBER_METRICS = {"d": MEMBERS_DAY, "w": MEMBERS_WEEK, "m": MEMBERS_MONTH}
+"""Distinct-member rollup per grain of ``member_periods``."""
+
+MemberKey = tuple[int, int, int, str, str, date]
+"""(author id, site id, section id (0 = whole site), key ('' or a language), grain, period)."""
+
+
+def period_of(day: date, grain: str) -> date:
+    """The first day of the period (``d``, ``w`` from Monday, ``m``) holding ``day``."""
+    if grain == "d":
+        return day
+    if grain == "w":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def member_contributions(facts: PostFacts) -> list[MemberKey]:
+    """The ``member_periods`` counters one post adds 1 to (none without author or time)."""
+    day, author = facts.day, facts.author_id
+    if day is None or author is None:
+        return []
+    site = facts.site_id
+    language = (facts.language or UNKNOWN_LANGUAGE)[:20]
+    out: list[MemberKey] = []
+    for grain in MEMBER_METRICS:
+        period = period_of(day, grain)
+        out.append((author, site, 0, "", grain, period))
+        out.append((author, site, 0, language, grain, period))
+        if facts.section_id:
+            out.append((author, site, facts.section_id, "", grain, period))
+    return out
+
+
+def link_key(network: str, media_class: str, extension: str | None) -> str:
+    """The key of ``links_by_extension`` and ``links_first_seen``: network:media:extension."""
+    return f"{network}:{media_class}:{(extension or '').lower()}"[:MAX_KEY]
+
+
+def fetch_contribution(site_id: int, fetch: Fetch) -> RollupKey:
+    """The rollup row one fetch-log attempt adds 1 to."""
+    metric = FETCHES_OK if fetch.error_class is None else FETCHES_FAILED
+    started = fetch.started_at
+    return (metric, site_id, 0, "", _utc_date(started))
+
+
+def _utc_date(moment: datetime) -> date:
+    value = schema.UTCDateTime().process_bind_param(moment, None)  # type: ignore[arg-type]
+    assert value is not None
+    return value.date()
+
+
+def _day(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return _utc_date(value) if value.tzinfo is not None else value.date()
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+# -- what entities contribute, read from the store ------------------------------------------
+# Statements are built once (expanding IN lists) so that reading them at every page costs a
+# cached execution, not a fresh compilation.
+def _url_statement() -> Any:
+    urls, posts = schema.urls, schema.posts
+    return (
+        select(
+            urls.c.network,
+            urls.c.media_class,
+            urls.c.extension,
+            posts.c.posted_at,
+            posts.c.site_id,
+            posts.c.section_id,
+        )
+        .select_from(urls.join(posts, posts.c.id == urls.c.first_post_id))
+        .where(
+            and_(urls.c.id.in_(bindparam("ids", expanding=True)), posts.c.posted_at.is_not(None))
+        )
+    )
+
+
+def _author_statement() -> Any:
+    authors, posts = schema.authors, schema.posts
+    earliest = posts.alias("earliest")
+    first_id = (
+        select(func.min(earliest.c.id))
+        .where(
+            and_(
+                earliest.c.author_id == authors.c.id,
+                earliest.c.posted_at == authors.c.first_post_at,
+            )
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(authors.c.site_id, posts.c.section_id, posts.c.posted_at)
+        .select_from(authors.join(posts, posts.c.id == first_id))
+        .where(authors.c.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+def _thread_statement() -> Any:
+    threads, posts = schema.threads, schema.posts
+    first_post = type_coerce(
+        select(func.min(posts.c.posted_at))
+        .where(posts.c.thread_id == threads.c.id)
+        .scalar_subquery(),
+        schema.UTCDateTime(),
+    )
+    return select(
+        threads.c.id, threads.c.site_id, threads.c.section_id, threads.c.sticky, first_post
+    ).where(threads.c.id.in_(bindparam("ids", expanding=True)))
+
+
+_URL_ROWS = _url_statement()
+_AUTHOR_ROWS = _author_statement()
+_THREAD_ROWS = _thread_statement()
+_THREAD_TAGS = select(schema.thread_tags.c.thread_id, schema.thread_tags.c.tag).where(
+    schema.thread_tags.c.thread_id.in_(bindparam("ids", expanding=True))
+)
+
+
+def url_rows(connection: Connection, url_ids: Iterable[int]) -> Counter[RollupKey]:
+    """``links_first_seen`` rows of the given URLs, from their recorded first post."""
+    out: Counter[RollupKey] = Counter()
+    for chunk in _chunks(url_ids):
+        for row in connection.execute(_URL_ROWS, {"ids": chunk}):
+            day = _day(row[3])
+            assert day is not None
+            key = link_key(row[0], row[1], row[2])
+            out[(LINKS_FIRST_SEEN, int(row[4]), int(row[5] or 0), key, day)] += 1
+    return out
+
+
+def author_rows(connection: Connection, author_ids: Iterable[int]) -> Counter[RollupKey]:
+    """``new_members`` rows of the given members, from their first post."""
+    out: Counter[RollupKey] = Counter()
+    for chunk in _chunks(author_ids):
+        for row in connection.execute(_AUTHOR_ROWS, {"ids": chunk}):
+            day = _day(row[2])
+            if day is not None:
+                out[(NEW_MEMBERS, int(row[0]), int(row[1] or 0), "", day)] += 1
+    return out
+
+
+def thread_rows(connection: Connection, thread_ids: Iterable[int]) -> Counter[RollupKey]:
+    """``threads`` and ``threads_tagged`` rows of the given threads."""
+    out: Counter[RollupKey] = Counter()
+    for chunk in _chunks(thread_ids):
+        tagged: dict[int, list[str]] = {}
+        for tag_row in connection.execute(_THREAD_TAGS, {"ids": chunk}):
+            tagged.setdefault(int(tag_row[0]), []).append(tag_row[1])
+        for row in connection.execute(_THREAD_ROWS, {"ids": chunk}):
+            out.update(_thread_contribution(row, tagged.get(int(row[0]), ())))
+    return out
+
+
+def _thread_contribution(row: Any, tags: Iterable[str]) -> Counter[RollupKey]:
+    out: Counter[RollupKey] = Counter()
+    day = _day(row[4])
+    if day is None or row[3]:
+        return out
+    site, section = int(row[1]), int(row[2] or 0)
+    out[(THREADS, site, section, "", day)] += 1
+    for tag in set(tags):
+        out[(THREADS_TAGGED, site, section, tag[:MAX_KEY], day)] += 1
+    return out
+
+
+# -- keeping them at ingest -------------------------------------------------------------------
+@dataclass
+class Snapshot:
+    """The contributions of some entities before a change (see :meth:`DerivedDelta.settle`)."""
+
+    urls: tuple[int, ...] = ()
+    authors: tuple[int, ...] = ()
+    threads: tuple[int, ...] = ()
+    rows: Counter[RollupKey] = field(default_factory=Counter)
+
+
+class DerivedDelta:
+    """Collects one transaction's changes of the derived rollups (owned by a page writer)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.members: Counter[MemberKey] = Counter()
+        self.rows: Counter[RollupKey] = Counter()
+
+    def count_facts(self, added: Iterable[PostFacts], removed: Iterable[PostFacts] = ()) -> None:
+        """Posts appeared (``added``) and went (``removed``): adjust the members' counters."""
+        for facts in added:
+            self.members.update(member_contributions(facts))
+        for facts in removed:
+            self.members.subtract(member_contributions(facts))
+
+    def _read(
+        self, urls: Sequence[int], authors: Sequence[int], threads: Sequence[int]
+    ) -> Counter[RollupKey]:
+        rows: Counter[RollupKey] = Counter()
+        if urls:
+            rows.update(url_rows(self.connection, urls))
+        if authors:
+            rows.update(author_rows(self.connection, authors))
+        if threads:
+            rows.update(thread_rows(self.connection, threads))
+        return rows
+
+    def snapshot(
+        self,
+        urls: Iterable[int] = (),
+        authors: Iterable[int] = (),
+        threads: Iterable[int] = (),
+    ) -> Snapshot:
+        """Read what these entities contribute now, before they change."""
+        chosen = (tuple(set(urls)), tuple(set(authors)), tuple(set(threads)))
+        return Snapshot(*chosen, rows=self._read(*chosen))
+
+    def settle(self, before: Snapshot) -> None:
+        """After the change: add (now - before) for the snapshot's entities."""
+        after = self._read(before.urls, before.authors, before.threads)
+        self.rows.update(after)
+        self.rows.subtract(before.rows)
+
+    def flush(self) -> Counter[RollupKey]:
+        """Write the members' counters; return every derived rollup change (and reset)."""
+        out = self.rows
+        self.rows = Counter()
+        members = {key: value for key, value in self.members.items() if value}
+        self.members = Counter()
+        if members:
+            out.update(_apply_member_delta(self.connection, members))
+        return out
+
+
+_MEMBER_READ = select(
+    schema.member_periods.c.author_id,
+    schema.member_periods.c.grain,
+    schema.member_periods.c.section_id,
+    schema.member_periods.c.key,
+    schema.member_periods.c.period,
+    schema.member_periods.c.posts,
+).where(
+    and_(
+        schema.member_periods.c.author_id.in_(bindparam("authors", expanding=True)),
+        schema.member_periods.c.period.in_(bindparam("periods", expanding=True)),
+    )
+)
+
+
+def _apply_member_delta(connection: Connection, delta: dict[MemberKey, int]) -> Counter[RollupKey]:
+    table = schema.member_periods
+    stored: dict[tuple[int, str, int, str, date], int] = {}
+    periods = sorted({key[5] for key in delta})
+    for chunk in _chunks(key[0] for key in delta):
+        for row in connection.execute(_MEMBER_READ, {"authors": chunk, "periods": periods}):
+            period = row[4] if isinstance(row[4], date) else date.fromisoformat(str(row[4])[:10])
+            stored[(int(row[0]), row[1], int(row[2]), row[3], period)] = int(row[5])
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    deletes: list[dict[str, Any]] = []
+    transitions: Counter[RollupKey] = Counter()
+    for (author, site, section, key, grain, period), change in delta.items():
+        identity = (author, grain, section, key, period)
+        old = stored.get(identity, 0)
+        new = old + change
+        if new < 0:
+            raise AssertionError(f"member counter below zero for {identity}")
+        values = {
+            "a": author,
+            "g": grain,
+            "s": section,
+            "k": key,
+            "p": period,
+            "posts": new,
+            "site": site,
+        }
+        if old == 0 and new > 0:
+            inserts.append(values)
+            transitions[(MEMBER_METRICS[grain], site, section, key, period)] += 1
+        elif old > 0 and new == 0:
+            deletes.append(values)
+            transitions[(MEMBER_METRICS[grain], site, section, key, period)] -= 1
+        elif new != old:
+            updates.append(values)
+    if inserts:
+        connection.execute(
+            insert(table),
+            [
+                {
+                    "author_id": v["a"],
+                    "grain": v["g"],
+                    "section_id": v["s"],
+                    "key": v["k"],
+                    "period": v["p"],
+                    "site_id": v["site"],
+                    "posts": v["posts"],
+                }
+                for v in inserts
+            ],
+        )
+    where = and_(
+        table.c.author_id == bindparam("a"),
+        table.c.grain == bindparam("g"),
+        table.c.section_id == bindparam("s"),
+        table.c.key == bindparam("k"),
+        table.c.period == bindparam("p"),
+    )
+    if updates:
+        connection.execute(update(table).where(where).values(posts=bindparam("posts")), updates)
+    if deletes:
+        connection.execute(delete(table).where(where), deletes)
+    return transitions
+
+
+# -- recomputation from raw rows ---------------------------------------------------------------
+def recompute_all(connection: Connection) -> tuple[Counter[RollupKey], Counter[MemberKey]]:
+    """Every rollup row and member counter as the raw rows define them.
+
+    Returns (``daily_counts`` rows, ``member_periods`` counters), zeros left out.
+    """
+    rows: Counter[RollupKey] = Counter()
+    members: Counter[MemberKey] = Counter()
+    for facts in iter_facts(connection):
+        rows.update(contributions(facts))
+        members.update(member_contributions(facts))
+    for _author, site, section, key, grain, period in +members:
+        rows[(MEMBER_METRICS[grain], site, section, key, period)] += 1
+    for _url, _post, posted_at, site, section, key in first_sightings(connection):
+        rows[(LINKS_FIRST_SEEN, site, section, key, posted_at.date())] += 1
+    rows.update(_first_posts_of_members(connection))
+    rows.update(_threads_from_posts(connection))
+    rows.update(_fetches_per_day(connection))
+    return +rows, +members
+
+
+def first_sightings(connection: Connection) -> list[tuple[int, int, datetime, int, int, str]]:
+    """Each linked URL's first post by time then id, from the links and posts themselves.
+
+    Returns (url id, post id, post time, site id, section id, link key) per URL.
+    """
+    links, posts, urls = schema.links, schema.posts, schema.urls
+    ranked = (
+        select(
+            links.c.url_id,
+            posts.c.id.label("post_id"),
+            posts.c.posted_at,
+            posts.c.site_id,
+            posts.c.section_id,
+            func.row_number()
+            .over(partition_by=links.c.url_id, order_by=(posts.c.posted_at, posts.c.id))
+            .label("rank"),
+        )
+        .join(posts, posts.c.id == links.c.post_id)
+        .where(posts.c.posted_at.is_not(None))
+        .subquery()
+    )
+    out: list[tuple[int, int, datetime, int, int, str]] = []
+    for row in connection.execute(
+        select(
+            ranked.c.url_id,
+            ranked.c.post_id,
+            ranked.c.posted_at,
+            ranked.c.site_id,
+            ranked.c.section_id,
+            urls.c.network,
+            urls.c.media_class,
+            urls.c.extension,
+        )
+        .join(urls, urls.c.id == ranked.c.url_id)
+        .where(ranked.c.rank == 1)
+    ):
+        out.append(
+            (
+                int(row[0]),
+                int(row[1]),
+                row[2],
+                int(row[3]),
+                int(row[4] or 0),
+                link_key(row[5], row[6], row[7]),
+            )
+        )
+    return out
+
+
+def _first_posts_of_members(connection: Connection) -> Counter[RollupKey]:
+    posts = schema.posts
+    ranked = (
+        select(
+            posts.c.site_id,
+            posts.c.section_id,
+            posts.c.posted_at,
+            func.row_number()
+            .over(partition_by=posts.c.author_id, order_by=(posts.c.posted_at, posts.c.id))
+            .label("rank"),
+        )
+        .where(and_(posts.c.author_id.is_not(None), posts.c.posted_at.is_not(None)))
+        .subquery()
+    )
+    out: Counter[RollupKey] = Counter()
+    for row in connection.execute(
+        select(ranked.c.site_id, ranked.c.section_id, ranked.c.posted_at).where(ranked.c.rank == 1)
+    ):
+        out[(NEW_MEMBERS, int(row[0]), int(row[1] or 0), "", row[2].date())] += 1
+    return out
+
+
+def _threads_from_posts(connection: Connection) -> Counter[RollupKey]:
+    posts, threads, tags = schema.posts, schema.threads, schema.thread_tags
+    firsts = (
+        select(posts.c.thread_id, func.min(posts.c.posted_at).label("first"))
+        .where(posts.c.posted_at.is_not(None))
+        .group_by(posts.c.thread_id)
+        .subquery()
+    )
+    tagged: dict[int, list[str]] = {}
+    for tag_row in connection.execute(select(tags.c.thread_id, tags.c.tag)):
+        tagged.setdefault(int(tag_row[0]), []).append(tag_row[1])
+    out: Counter[RollupKey] = Counter()
+    for row in connection.execute(
+        select(
+            threads.c.id,
+            threads.c.site_id,
+            threads.c.section_id,
+            threads.c.sticky,
+            type_coerce(firsts.c.first, schema.UTCDateTime()),
+        ).join(firsts, firsts.c.thread_id == threads.c.id)
+    ):
+        out.update(_thread_contribution(row, tagged.get(int(row[0]), ())))
+    return out
+
+
+def _fetches_per_day(connection: Connection) -> Counter[RollupKey]:
+    fetches = schema.fetches
+    out: Counter[RollupKey] = Counter()
+    for row in connection.execute(
+        select(fetches.c.site_id, fetches.c.started_at, fetches.c.error_class)
+    ):
+        metric = FETCHES_OK if row[2] is None else FETCHES_FAILED
+        out[(metric, int(row[0]), 0, "", row[1].date())] += 1
+    return out
+
+
+def stored_members(connection: Connection) -> Counter[MemberKey]:
+    """The ``member_periods`` counters as stored (for checks)."""
+    table = schema.member_periods
+    out: Counter[MemberKey] = Counter()
+    for row in connection.execute(select(table)):
+        period = row.period if isinstance(row.period, date) else date.fromisoformat(str(row.period))
+        key = (
+            int(row.author_id),
+            int(row.site_id),
+            int(row.section_id),
+            row.key,
+            row.grain,
+            period,
+        )
+        out[key] = int(row.posts)
+    return out
+
+
+def rebuild_all(connection: Connection) -> int:
+    """Replace every rollup row, member counter and URL first sighting with a recomputation.
+
+    Returns the number of ``daily_counts`` rows written.
+    """
+    rows, members = recompute_all(connection)
+    urls = schema.urls
+    firsts = {
+        url_id: (post_id, posted_at)
+        for url_id, post_id, posted_at, *_ in first_sightings(connection)
+    }
+    stale = []
+    for row in connection.execute(select(urls.c.id, urls.c.first_post_id, urls.c.first_seen_at)):
+        wanted = firsts.get(int(row[0]), (None, None))
+        if (row[1], row[2]) != wanted:
+            stale.append({"u": int(row[0]), "p": wanted[0], "t": wanted[1]})
+    if stale:
+        connection.execute(
+            update(urls)
+            .where(urls.c.id == bindparam("u"))
+            .values(first_post_id=bindparam("p"), first_seen_at=bindparam("t")),
+            stale,
+        )
+    connection.execute(delete(schema.daily_counts))
+    connection.execute(delete(schema.member_periods))
+    count_rows = [
+        {"metric": m, "site_id": s, "section_id": c, "key": k, "day": d, "value": v}
+        for (m, s, c, k, d), v in sorted(rows.items())
+    ]
+    member_rows = [
+        {
+            "author_id": a,
+            "site_id": s,
+            "section_id": c,
+            "key": k,
+            "grain": g,
+            "period": p,
+            "posts": v,
+        }
+        for (a, s, c, k, g, p), v in sorted(members.items())
+    ]
+    for start in range(0, len(count_rows), 5000):
+        connection.execute(insert(schema.daily_counts), count_rows[start : start + 5000])
+    for start in range(0, len(member_rows), 5000):
+        connection.execute(insert(schema.member_periods), member_rows[start : start + 5000])
+    return len(count_rows)
