@@ -68,6 +68,7 @@ def actor_events(ctx: Context, watch_list: Sequence[tuple[str, str, date]]) -> l
                 Reason.SAME_HANDLE,
                 {
                     "magnitude": "sites",
+                    "key": shared.key,
                     "match": shared.match,
                     "score": shared.score,
                     "members": [

@@ -20,7 +20,6 @@ did, and a later run skips it. All matches of a rule in one run go out as one we
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -36,6 +35,7 @@ import httpx
 from forumwatch.analyse.events import EventType, detect_events
 from forumwatch.enrich.hosts import HostFamilies
 from forumwatch.errors import ConfigError, NotFoundError
+from forumwatch.privacy import Pseudonymiser
 from forumwatch.settings import Settings
 from forumwatch.store.analytics import ALERT_KINDS, AlertRule, MatchedPost
 from forumwatch.store.base import Store
@@ -63,14 +63,6 @@ class AlertRun:
     notified: int = 0
     deliveries: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
-
-
-def pseudonym(site: str, handle: str | None) -> str:
-    """A stable pseudonym for a member: ``member-`` and 8 hex digits of a hash."""
-    if handle is None:
-        return "member-unknown"
-    digest = hashlib.sha256(f"{site}\x1f{handle.casefold()}".encode()).hexdigest()
-    return f"member-{digest[:8]}"
 
 
 def add_rule(
@@ -116,7 +108,9 @@ def remove_rule(store: Store, name: str) -> None:
     store.remove_alert_rule(name)
 
 
-def _post_matches(store: Store, rule: AlertRule, families: HostFamilies) -> tuple[list[Match], int]:
+def _post_matches(
+    store: Store, rule: AlertRule, families: HostFamilies, names: Pseudonymiser
+) -> tuple[list[Match], int]:
     patterns = [rule.pattern]
     if rule.kind == "host":
         family = families.families.get(rule.pattern.lower())
@@ -130,7 +124,8 @@ def _post_matches(store: Store, rule: AlertRule, families: HostFamilies) -> tupl
     out = []
     for post in found:
         site = sites.get(post.site_id, "?")
-        who = post.handle if rule.kind == "handle" else pseudonym(site, post.handle)
+        # A rule that watches a handle names it; everyone else stays pseudonymous.
+        who = post.handle if rule.kind == "handle" else names.handle(post.handle)
         when = post.posted_at.isoformat() if post.posted_at else "unknown time"
         out.append(
             Match(
@@ -144,7 +139,7 @@ def _post_matches(store: Store, rule: AlertRule, families: HostFamilies) -> tupl
                     "posted_at": when,
                     "thread": post.thread_title,
                     "matched": post.matched,
-                    "excerpt": post.text[:280],
+                    "excerpt": names.text(post.text[:280], [post.handle] if post.handle else []),
                 },
             )
         )
@@ -153,7 +148,12 @@ def _post_matches(store: Store, rule: AlertRule, families: HostFamilies) -> tupl
 
 
 def _event_matches(
-    store: Store, rule: AlertRule, now: datetime, days: int, families: HostFamilies
+    store: Store,
+    rule: AlertRule,
+    now: datetime,
+    days: int,
+    families: HostFamilies,
+    names: Pseudonymiser,
 ) -> list[Match]:
     since = now.date() - timedelta(days=days)
     sites = {s.id: s.name for s in store.list_sites()}
@@ -165,7 +165,7 @@ def _event_matches(
         out.append(
             Match(
                 f"event:{event.key()}",
-                event.summary,
+                names.text(event.summary, event.handles()),
                 {
                     "type": event.type.value,
                     "site": event.site,
@@ -239,6 +239,7 @@ def _notify(rule: AlertRule, matches: Sequence[Match], settings: Settings, run: 
 def run_alerts(
     store: Store,
     now: datetime,
+    names: Pseudonymiser,
     settings: Settings | None = None,
     families: HostFamilies | None = None,
 ) -> AlertRun:
@@ -254,10 +255,10 @@ def run_alerts(
         assert rule.id is not None
         run.rules += 1
         if rule.kind == "event":
-            matches = _event_matches(store, rule, now, settings.alert_event_days, families)
+            matches = _event_matches(store, rule, now, settings.alert_event_days, families, names)
             cursor = rule.last_post_id
         else:
-            matches, cursor = _post_matches(store, rule, families)
+            matches, cursor = _post_matches(store, rule, families, names)
         seen = store.alert_notified(rule.id, [m.key for m in matches])
         fresh = [m for m in matches if m.key[:300] not in seen]
         run.matches += len(fresh)
@@ -289,12 +290,14 @@ def send_test_notification(store: Store, name: str, settings: Settings | None = 
     return run
 
 
-def run_alerts_after_crawl(store: Store, now: datetime, settings: Settings) -> AlertRun | None:
+def run_alerts_after_crawl(
+    store: Store, now: datetime, settings: Settings, names: Pseudonymiser
+) -> AlertRun | None:
     """The crawl's hook: run the rules, logging instead of raising (a crawl never fails here)."""
     try:
         if not store.alert_rules():
             return None
-        return run_alerts(store, now, settings)
+        return run_alerts(store, now, names, settings)
     except Exception:  # alerts must never break a crawl; the error is logged
         log.exception("watch rules could not run after the crawl")
         return None

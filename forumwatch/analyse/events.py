@@ -115,6 +115,24 @@ class Event:
     series: str = ""
     summary: str = ""
 
+    def handles(self) -> list[str]:
+        """Every member handle the event names (in its evidence, hence in its summary).
+
+        Reports, alerts and the dashboard pass these to a Pseudonymiser before showing
+        the summary or the evidence.
+        """
+        found: list[str] = []
+        for key in ("handle", "key"):
+            value = self.evidence.get(key)
+            if isinstance(value, str) and value:
+                found.append(value)
+        members = self.evidence.get("members", ())
+        if isinstance(members, list | tuple):
+            for member in members:
+                if isinstance(member, Mapping) and isinstance(member.get("handle"), str):
+                    found.append(member["handle"])
+        return sorted(set(found))
+
     def key(self) -> str:
         """A stable identity (type, place, start): what alerts remember having notified."""
         where = "/".join(x for x in (self.site, self.section, self.host) if x)

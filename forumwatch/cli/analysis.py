@@ -299,7 +299,13 @@ def alert_run(context: click.Context) -> None:
     workspace = workspace_of(context)
     store = workspace.open_store()
     try:
-        run = run_alerts(store, datetime.now(UTC), workspace.settings, _families(workspace))
+        run = run_alerts(
+            store,
+            datetime.now(UTC),
+            workspace.pseudonymiser(),
+            workspace.settings,
+            _families(workspace),
+        )
     finally:
         store.close()
     console.print(f"{run.rules} rule(s), {run.matches} new match(es), {run.notified} notified")

@@ -133,7 +133,7 @@ def crawl_workspace(
         # Watch rules (forumwatch/analyse/alerts.py) see what this run stored.
         from forumwatch.analyse.alerts import run_alerts_after_crawl
 
-        run_alerts_after_crawl(store, clock.now(), workspace.settings)
+        run_alerts_after_crawl(store, clock.now(), workspace.settings, workspace.pseudonymiser())
         return summaries
     finally:
         archive.close()

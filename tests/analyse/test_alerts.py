@@ -21,6 +21,7 @@ from forumwatch.cli import main
 from forumwatch.enrich import Enricher
 from forumwatch.errors import ConfigError
 from forumwatch.models import Author, Fetch, PageKind, Post, Site, Thread, ThreadPage
+from forumwatch.privacy import Pseudonymiser
 from forumwatch.settings import Settings
 from forumwatch.store import IngestItem, Store
 from forumwatch.workspace import init_workspace
@@ -28,6 +29,7 @@ from tests.conftest import T0
 
 BASE = "http://127.0.0.1:9/"
 NOW = datetime(2020, 5, 20, 12, 0, tzinfo=UTC)
+NAMES = Pseudonymiser(b"alert-test-key-0123456789")
 
 
 @dataclass
@@ -116,7 +118,7 @@ def test_rules_notify_each_match_once(
         store.record_fetch(
             site.id, Fetch(site.name, BASE, at, at, PageKind.INDEX, error_class="timeout")
         )
-    run = run_alerts(store, NOW, settings)
+    run = run_alerts(store, NOW, NAMES, settings)
     assert (run.rules, run.matches, run.notified, run.failures) == (4, 4, 4, [])
     by_rule = {p["rule"]: p for p in box.posts}
     assert set(by_rule) == {"covid", "alice", "outages"}
@@ -128,11 +130,11 @@ def test_rules_notify_each_match_once(
         "[forumwatch] covid",
         "[forumwatch] snap",
     ]
-    again = run_alerts(store, NOW, settings)
+    again = run_alerts(store, NOW, NAMES, settings)
     assert (again.matches, again.notified) == (0, 0)
     assert len(box.posts) == 3 and len(box.mails) == 2
     store_posts(store, site, Post("4", "1", Author("carol"), NOW, "Quarantine again"), hours=2)
-    later = run_alerts(store, NOW + timedelta(hours=1), settings)
+    later = run_alerts(store, NOW + timedelta(hours=1), NAMES, settings)
     assert (later.matches, later.notified) == (1, 1)
     assert box.posts[-1]["matches"][0]["post"] == "4"
 
@@ -140,7 +142,7 @@ def test_rules_notify_each_match_once(
 def test_failed_delivery_is_reported_not_raised(store: Store, site: Site) -> None:
     add_rule(store, "dead", "handle", "alice", NOW, webhook_url=f"http://127.0.0.1:{free_port()}/")
     store_posts(store, site, Post("1", "1", Author("alice"), NOW, "hello"))
-    run = run_alerts(store, NOW, Settings())
+    run = run_alerts(store, NOW, NAMES, Settings())
     assert run.notified == 1 and run.failures and "webhook failed" in run.failures[0]
 
 
