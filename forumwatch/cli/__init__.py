@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> None:
         error.show()
         sys.exit(error.exit_code)
     except ForumwatchError as error:
-        errors.print(f"error: {error}", markup=False)
+        # One line whatever the terminal width: scripts and logs read it as one.
+        errors.print(f"error: {error}", markup=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         errors.print("interrupted")

@@ -80,7 +80,7 @@ def summary_table(summaries: list[SiteCrawlSummary]) -> Table:
 
 
 def live_progress() -> Progress:
-    """A rich progress display on stderr."""
+    """A rich progress display on stderr; silent when stderr is not a terminal (logs, pipes)."""
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -89,4 +89,5 @@ def live_progress() -> Progress:
         TimeElapsedColumn(),
         console=errors,
         transient=False,
+        disable=not errors.is_terminal,
     )

@@ -34,6 +34,7 @@ def enrich_command(context: click.Context, rebuild: bool, batch: int) -> None:
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=errors,
+            disable=not errors.is_terminal,
         ) as progress:
             task = progress.add_task("posts", total=total)
             result = rebuild_enrichment(

@@ -63,6 +63,7 @@ def import_command(
         TextColumn("{task.fields[stored]:,} pages with new posts"),
         TimeElapsedColumn(),
         console=errors,
+        disable=not errors.is_terminal,
     ) as progress:
         summary = import_path(
             workspace, path, site_name, engine, profile, progress=_ImportProgress(progress)
