@@ -4,6 +4,9 @@
 set -euo pipefail
 needed=()
 command -v pdftoppm >/dev/null 2>&1 || needed+=(poppler-utils)
+# Debian's Chromium: the dashboard's browser tests (Playwright) and PDF reports (print to PDF).
+[ -x /usr/bin/chromium ] || needed+=(chromium)
+[ -d /usr/share/fonts/truetype/dejavu ] || needed+=(fonts-dejavu-core)
 if [ ${#needed[@]} -eq 0 ]; then
   exit 0
 fi

@@ -45,6 +45,7 @@ def _register_commands() -> None:
         importer,
         migrate,
         profile,
+        report,
         sites,
     )
 

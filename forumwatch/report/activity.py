@@ -76,11 +76,11 @@ def site_activity(
     return SiteActivity(
         name=name,
         chart=Markup(chart),
-        total_posts=total.total(),
+        total_posts=int(total.total()),
         observed_days=len(total.days(DayState.OBSERVED)),
         unavailable_days=unavailable,
         unmonitored_days=len(unmonitored),
-        sections=[(s.name, s.total()) for s in ranked if s.total() > 0],
+        sections=[(s.name, int(s.total())) for s in ranked if s.total() > 0],
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
 PALETTE = (
@@ -78,6 +78,27 @@ def nice_ceiling(value: float) -> float:
     return 10.0 ** (exponent + 1)
 
 
+def nice_ticks(top: float, integer: bool = True, count: int = 5) -> list[float]:
+    """Grid values from 0 up to at least ``top`` in round steps (1, 2, 2.5, 5 x 10^n), at
+    most ``count`` intervals; whole numbers only when ``integer`` (counts: 0, 2, 4, 6)."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / count
+    exponent = math.floor(math.log10(raw))
+    step = 10.0 ** (exponent + 1)
+    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
+        candidate = factor * 10.0**exponent
+        if candidate >= raw:
+            step = candidate
+            break
+    if integer:
+        step = max(1.0, float(math.ceil(step)))
+        if step not in (1.0, 2.0, 5.0) and step < 10:
+            step = 5.0 if step > 2 else 2.0
+    steps = max(1, math.ceil(top / step - 1e-9))
+    return [round(step * index, 10) for index in range(steps + 1)]
+
+
 def _month_ticks(first: date, last: date) -> list[date]:
     ticks = []
     year, month = first.year, first.month
@@ -93,6 +114,26 @@ def _month_ticks(first: date, last: date) -> list[date]:
     return ticks
 
 
+def _date_ticks(first: date, last: date) -> list[date]:
+    """Month starts on long spans; Mondays (or every day) on short ones."""
+    span = (last - first).days
+    if span > 62:
+        return _month_ticks(first, last)
+    step = 1 if span <= 10 else 7
+    day = first if step == 1 else first + timedelta(days=(7 - first.weekday()) % 7)
+    ticks = []
+    while day <= last:
+        ticks.append(day)
+        day += timedelta(days=step)
+    return ticks
+
+
+def _tick_label(tick: date, first: date, last: date) -> str:
+    if (last - first).days > 62:
+        return f"{tick:%b %Y}"
+    return f"{tick.day} {tick:%b}"
+
+
 def line_chart(
     title: str,
     series: Sequence[ChartSeries],
@@ -100,11 +141,18 @@ def line_chart(
     markers: Sequence[Marker] = (),
     y_label: str = "",
     style: ChartStyle | None = None,
+    y_max: float | None = None,
+    percent: bool = False,
 ) -> str:
-    """A daily line chart with shaded bands and event markers, as an ``<svg>`` string."""
+    """A daily line chart with shaded bands and event markers, as an ``<svg>`` string.
+
+    ``y_max`` fixes the top of the scale (small multiples share one); ``percent`` reads
+    values as shares (0..1) and labels the axis in percent. Counts get whole-number ticks.
+    """
     style = style or ChartStyle()
     days = sorted({d for s in series for d, _ in s.points})
-    legend_rows = math.ceil(len(series) / max(1, style.legend_columns))
+    labelled = sum(1 for line in series if line.label)
+    legend_rows = math.ceil(labelled / max(1, style.legend_columns))
     height = style.height + 18 * legend_rows
     plot_w = style.width - style.left - style.right
     plot_h = style.height - style.top - style.bottom
@@ -125,7 +173,9 @@ def line_chart(
     first, last = days[0], days[-1]
     span = max(1, (last - first).days)
     values = [v for s in series for _, v in s.points if v is not None]
-    top_value = nice_ceiling(max(values, default=1.0))
+    integer = not percent and all(float(v).is_integer() for v in values)
+    ticks = nice_ticks(max(y_max or 0.0, max(values, default=1.0)), integer)
+    top_value = ticks[-1]
 
     def x_of(day: date) -> float:
         return style.left + plot_w * (day - first).days / span
@@ -142,22 +192,27 @@ def line_chart(
             f"height='{plot_h}' fill='{band.colour}' opacity='0.6'>"
             f"<title>{xml_escape(band.label)}</title></rect>"
         )
-    for step in range(5):
-        value = top_value * step / 4
+    for value in ticks:
         y = y_of(value)
+        label = f"{value:.0%}" if percent else _format_number(value)
         out.append(
             f"<line x1='{style.left}' x2='{style.left + plot_w}' y1='{y:.1f}' y2='{y:.1f}' "
             "stroke='#ddd' stroke-width='1'/>"
             f"<text x='{style.left - 6}' y='{y + 4:.1f}' {FONT} font-size='11' "
-            f"text-anchor='end' fill='#444'>{_format_number(value)}</text>"
+            f"text-anchor='end' fill='#444'>{label}</text>"
         )
-    for tick in _month_ticks(first, last):
+    ticks_x = _date_ticks(first, last)
+    # Narrow charts (small multiples) get short labels: "Mar" rather than "Mar 2020".
+    short = len(ticks_x) > 1 and plot_w / len(ticks_x) < 80
+    for tick in ticks_x:
         x = x_of(tick)
+        label = f"{tick:%b}" if short else _tick_label(tick, first, last)
+        anchor = "end" if x > style.left + plot_w - 24 else "middle"
         out.append(
             f"<line x1='{x:.1f}' x2='{x:.1f}' y1='{style.top + plot_h}' "
             f"y2='{style.top + plot_h + 4}' stroke='#444'/>"
             f"<text x='{x:.1f}' y='{style.top + plot_h + 17}' {FONT} font-size='11' "
-            f"text-anchor='middle' fill='#444'>{tick:%b %Y}</text>"
+            f"text-anchor='{anchor}' fill='#444'>{label}</text>"
         )
     if y_label:
         out.append(
@@ -180,15 +235,31 @@ def line_chart(
                     f"<polyline points='{coords}' fill='none' stroke='{colour}' "
                     f"stroke-width='1.6'{dash}/>"
                 )
-    for marker in markers:
+    rows: list[list[tuple[float, float]]] = []
+    for marker in _merged(markers):
         if not first <= marker.day <= last:
             continue
         x = x_of(marker.day)
+        anchor, text_x = ("end", x - 3) if x > style.left + plot_w * 0.7 else ("start", x + 3)
+        width = 6.0 * len(marker.label)
+        extent = (text_x - width, text_x) if anchor == "end" else (text_x, text_x + width)
+        # Labels that would overlap go one row lower.
+        row = next(
+            (
+                number
+                for number, taken in enumerate(rows)
+                if all(extent[1] < a or extent[0] > b for a, b in taken)
+            ),
+            len(rows),
+        )
+        if row == len(rows):
+            rows.append([])
+        rows[row].append(extent)
         out.append(
             f"<line x1='{x:.1f}' x2='{x:.1f}' y1='{style.top}' y2='{style.top + plot_h}' "
             "stroke='#333' stroke-dasharray='2 3'/>"
-            f"<text x='{x + 3:.1f}' y='{style.top + 10}' {FONT} font-size='10' fill='#333'>"
-            f"{xml_escape(marker.label)}</text>"
+            f"<text x='{text_x:.1f}' y='{style.top + 10 + 12 * (row % 6)}' {FONT} "
+            f"font-size='10' fill='#333' text-anchor='{anchor}'>{xml_escape(marker.label)}</text>"
         )
     out.append(
         f"<rect x='{style.left}' y='{style.top}' width='{plot_w}' height='{plot_h}' "
@@ -196,15 +267,19 @@ def line_chart(
     )
     legend_y = style.height - 6
     column_width = plot_w / max(1, style.legend_columns)
+    fits = max(8, int((column_width - 24) / 6.6))
     for index, line in enumerate(series):
+        if not line.label:
+            continue
         colour = line.colour or PALETTE[index % len(PALETTE)]
         row, column = divmod(index, max(1, style.legend_columns))
         x = style.left + column * column_width
         y = legend_y + row * 18
+        label = line.label if len(line.label) <= fits else line.label[: fits - 1] + "…"
         out.append(
             f"<rect x='{x:.1f}' y='{y - 9}' width='12' height='4' fill='{colour}'/>"
             f"<text x='{x + 16:.1f}' y='{y - 4}' {FONT} font-size='11' fill='#222'>"
-            f"{xml_escape(line.label)}</text>"
+            f"{xml_escape(label)}<title>{xml_escape(line.label)}</title></text>"
         )
     out.append("</svg>")
     return "".join(out)
@@ -221,7 +296,8 @@ def bar_chart(
     style = style or ChartStyle(height=260)
     plot_w = style.width - style.left - style.right
     plot_h = style.height - style.top - style.bottom
-    top_value = nice_ceiling(max((v for _, v in bars), default=1.0))
+    ticks = nice_ticks(max((v for _, v in bars), default=1.0))
+    top_value = ticks[-1]
     out = [
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {style.width} {style.height}' "
         f"width='{style.width}' height='{style.height}' role='img' "
@@ -230,8 +306,7 @@ def bar_chart(
         f"<text x='{style.left}' y='20' {FONT} font-size='14' font-weight='bold'>"
         f"{xml_escape(title)}</text>",
     ]
-    for step in range(5):
-        value = top_value * step / 4
+    for value in ticks:
         y = style.top + plot_h * (1 - value / top_value)
         out.append(
             f"<line x1='{style.left}' x2='{style.left + plot_w}' y1='{y:.1f}' y2='{y:.1f}' "
@@ -260,6 +335,16 @@ def bar_chart(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _merged(markers: Sequence[Marker]) -> list[Marker]:
+    """Markers on the same day as one, their labels joined."""
+    by_day: dict[date, list[str]] = {}
+    for marker in markers:
+        labels = by_day.setdefault(marker.day, [])
+        if marker.label not in labels:
+            labels.append(marker.label)
+    return [Marker(day, "; ".join(labels)) for day, labels in sorted(by_day.items())]
 
 
 def _segments(points: Sequence[tuple[date, float | None]]) -> list[list[tuple[date, float]]]:
