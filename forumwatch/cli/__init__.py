@@ -47,6 +47,8 @@ def _register_commands() -> None:
         profile,
         report,
         sites,
+        users,
+        web,
     )
 
 

@@ -90,7 +90,7 @@ class SearchQueries:
             .order_by(*order)
             .limit(limit)
             .offset(offset)
-        ).subquery()
+        )
         rows_query = select(
             posts.c.id,
             posts.c.site_id,
@@ -105,8 +105,7 @@ class SearchQueries:
             posts.c.title,
             posts.c.text,
         ).select_from(
-            ids.join(posts, posts.c.id == ids.c.id)
-            .join(sites, sites.c.id == posts.c.site_id)
+            posts.join(sites, sites.c.id == posts.c.site_id)
             .join(threads, threads.c.id == posts.c.thread_id)
             .outerjoin(sections, sections.c.id == posts.c.section_id)
             .outerjoin(authors, authors.c.id == posts.c.author_id)
@@ -115,8 +114,13 @@ class SearchQueries:
             select(posts.c.id).select_from(source).where(and_(*conditions)).limit(COUNT_CAP + 1)
         ).subquery()
         with self.engine.connect() as connection:
-            found = {int(row.id): row for row in connection.execute(rows_query)}
-            ordered_ids = [int(r[0]) for r in connection.execute(select(ids.c.id))]
+            # The page's ids first, once (the match and sort are the costly part), then their
+            # rows by primary key: joining the ids as a subquery ran the match twice.
+            ordered_ids = [int(r[0]) for r in connection.execute(ids)]
+            found = {}
+            if ordered_ids:
+                rows = connection.execute(rows_query.where(posts.c.id.in_(ordered_ids)))
+                found = {int(row.id): row for row in rows}
             total = int(connection.execute(select(func.count()).select_from(capped)).scalar() or 0)
         hits = []
         for post_id in ordered_ids:
