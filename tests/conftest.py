@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from forumwatch.enrich import Enricher
 from forumwatch.models import Site
+from forumwatch.sim.config import WorldConfig
+from forumwatch.sim.replay import replay_world
+from forumwatch.sim.world import World
 from forumwatch.store import Store, open_store
 from forumwatch.store.schema import metadata
 from forumwatch.store.sql import SQLStore
@@ -89,3 +95,43 @@ def dump_tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
             rows = connection.execute(select(table)).all()
             dump[table.name] = sorted((tuple(row) for row in rows), key=repr)
     return dump
+
+
+MONITORING_START = date(2020, 2, 1)
+"""The shared replay's first crawl: it backfills 2019 and January, then crawls daily to June."""
+
+
+@dataclass
+class Replayed:
+    """The small simulated world (seed 7) monitored daily from February to June 2020."""
+
+    store: Store
+    world: World
+    truth: dict[str, Any]
+
+    def event(self, kind: str) -> dict[str, Any]:
+        """The planted event of a type."""
+        return next(e for e in self.truth["events"] if e["type"] == kind)
+
+    def watch_list(self) -> tuple[tuple[str, str, date], ...]:
+        """The analyst's watch list: the member the world says was arrested."""
+        watch = self.event("watchlisted_activity_after_date")
+        return ((watch["site"], watch["handle"], date.fromisoformat(watch["after"])),)
+
+    def handles(self) -> set[str]:
+        """Every handle in the store."""
+        return {a.handle for a in self.store.authors()}
+
+
+@pytest.fixture(scope="session")
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replayed]:
+    """About 25,000 posts on three sites, replayed once per test session (SQLite; read-only).
+
+    Shared by the analysis, report and web tests; tests must not write to it.
+    """
+    world = World(WorldConfig(seed=7, size="small"))
+    path = tmp_path_factory.mktemp("replay") / "store.db"
+    store = open_store(f"sqlite:///{path}")
+    replay_world(world, store, Enricher(), start=MONITORING_START)
+    yield Replayed(store, world, world.truth())
+    store.close()

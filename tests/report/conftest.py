@@ -3,8 +3,6 @@ hand-made site full of hostile strings (on each backend)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -25,47 +23,23 @@ from forumwatch.models import (
 from forumwatch.privacy import Pseudonymiser
 from forumwatch.report.build import build_report
 from forumwatch.report.data import ReportData, ReportRequest
-from forumwatch.sim.config import WorldConfig
-from forumwatch.sim.replay import replay_world
-from forumwatch.sim.world import World
-from forumwatch.store import IngestItem, Store, open_store
+from forumwatch.store import IngestItem, Store
+from tests.conftest import MONITORING_START, Replayed
 
 KEY = bytes(range(32))
-START, END = date(2020, 2, 1), date(2020, 6, 30)
+START, END = MONITORING_START, date(2020, 6, 30)
 NOW = datetime(2020, 7, 1, 8, 0, tzinfo=UTC)
 
 
-@dataclass
-class World7:
-    """The small world (seed 7) monitored daily from February to June 2020."""
-
-    store: Store
-    world: World
-    truth: dict[str, Any]
-
-    def event(self, kind: str) -> dict[str, Any]:
-        """The planted event of a type."""
-        return next(e for e in self.truth["events"] if e["type"] == kind)
-
-    def watch_list(self) -> tuple[tuple[str, str, date], ...]:
-        """The analyst's watch list: the member the world says was arrested."""
-        watch = self.event("watchlisted_activity_after_date")
-        return ((watch["site"], watch["handle"], date.fromisoformat(watch["after"])),)
-
-    def handles(self) -> set[str]:
-        """Every handle in the store."""
-        return {a.handle for a in self.store.authors()}
+World7 = Replayed
+"""The shared replayed small world (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")
-def world7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World7]:
-    """About 25,000 posts on three sites; replayed once per session (about a minute)."""
-    world = World(WorldConfig(seed=7, size="small"))
-    path = tmp_path_factory.mktemp("report-world") / "store.db"
-    store = open_store(f"sqlite:///{path}")
-    replay_world(world, store, Enricher(), start=START)
-    yield World7(store, world, world.truth())
-    store.close()
+def world7(replayed: Replayed) -> Replayed:
+    """The small world monitored daily from February to June 2020, shared with other tests."""
+    assert replayed.world.config.seed == 7
+    return replayed
 
 
 def whole_period(world7: World7, **options: Any) -> ReportRequest:
