@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# One encoder for every content hash (json.dumps with options builds a new one per call).
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
 
 class Network(StrEnum):
     """Where a URL points."""
@@ -156,15 +159,13 @@ class Post:
 
         Two captures of an unedited post hash the same; an edit changes the hash.
         """
-        canonical = json.dumps(
+        canonical = _CANONICAL.encode(
             [
                 self.title,
                 self.text,
                 [[q.depth, q.author, q.text, q.post_native_id, list(q.links)] for q in self.quotes],
                 list(self.links),
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
+            ]
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

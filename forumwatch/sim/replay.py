@@ -19,8 +19,8 @@ and parsing and hands the store what a daily crawl at ``crawl_hour`` UTC would h
   the failed attempts the crawler logs before it gives up (two, ``http_503`` or
   ``connection_reset``), so availability comes from the fetch log as in a real deployment;
 - every post enriched by the workspace's :class:`~forumwatch.enrich.Enricher` and stored
-  through :meth:`Store.ingest`, in transactions of ``pages_per_transaction`` pages: the same
-  writer, rollups and search index as a crawl.
+  through :meth:`Store.ingest`, in transactions of ``pages_per_transaction`` pages (2,000 by
+  default, across days and sites): the same writer, rollups and search index as a crawl.
 
 What it does not do: fetch, archive WARC records, parse HTML, or mark threads crawled; a test
 (``tests/analyse/test_replay.py``) checks on a tiny world that it stores the same posts (digest)
@@ -56,6 +56,9 @@ from forumwatch.sim.world import POSTS_PER_PAGE, SiteWorld, World
 from forumwatch.store.base import IngestItem, Store
 
 CRAWL_HOUR = day_time(12, 0)
+PAGES_PER_TRANSACTION = 2000
+"""Pages per ``Store.ingest`` call: big batches are stored set-wise, several times faster
+than a crawl's few pages per transaction (see ``bench/bench_store.py``)."""
 FAILED_ATTEMPTS = 2
 OUTAGE_ERRORS = ("http_503", "http_503", "connection_reset")
 
@@ -77,7 +80,7 @@ def replay_world(
     start: date | None = None,
     end: date | None = None,
     crawl_hour: day_time = CRAWL_HOUR,
-    pages_per_transaction: int = 8,
+    pages_per_transaction: int = PAGES_PER_TRANSACTION,
     base_urls: dict[str, str] | None = None,
     on_day: Callable[[date, ReplayResult], None] | None = None,
 ) -> ReplayResult:
@@ -90,7 +93,9 @@ def replay_world(
             when None.
         start, end: the first and last crawl day (default: the world's monitoring period).
         crawl_hour: UTC time of each day's crawl.
-        pages_per_transaction: pages per ``Store.ingest`` call.
+        pages_per_transaction: pages per ``Store.ingest`` call; pages of several days and
+            sites share a call (a batch is stored exactly as its pages one by one would be),
+            except that an ``on_day`` callback sees every page of its day stored.
         base_urls: site name -> base URL (default ``http://127.0.0.1:9/<name>/``).
         on_day: called after each day with the running totals.
 
@@ -105,32 +110,39 @@ def replay_world(
     sites = _register(world, store, urls, datetime.combine(first_day, crawl_hour, tzinfo=UTC))
     progress = {name: _Progress() for name in world.site_names}
     result = ReplayResult()
+    batch: list[IngestItem] = []
+
+    def flush() -> None:
+        if batch:
+            result.posts += store.ingest(batch).new_posts
+            batch.clear()
+
     day = first_day
     while day <= last_day:
         now = datetime.combine(day, crawl_hour, tzinfo=UTC)
         for name in world.site_names:
             site_id = sites[name]
             if world.is_down(name, now):
+                # Stored in the order a crawl logs them: the pages read before come first.
+                flush()
                 result.failed_fetches += _record_outage(store, site_id, name, urls[name], now)
                 continue
             crawl = _SiteCrawl(
                 world.site(name), name, site_id, urls[name], now, enricher, progress[name]
             )
             visible = crawl.site.visible_posts(int(now.timestamp()))
-            batch: list[IngestItem] = []
             for item in crawl.items(progress[name].stored, visible):
                 batch.append(item)
                 if len(batch) >= pages_per_transaction:
-                    result.posts += store.ingest(batch).new_posts
-                    batch = []
-            if batch:
-                result.posts += store.ingest(batch).new_posts
+                    flush()
             result.pages += crawl.pages
             progress[name].stored = visible
         result.days += 1
         if on_day is not None:
+            flush()
             on_day(day, result)
         day += timedelta(days=1)
+    flush()
     return result
 
 

@@ -25,7 +25,7 @@ after every change that can move them, so the delta is exact whatever the order 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -44,6 +44,7 @@ from sqlalchemy import (
 
 from forumwatch.models import Fetch
 from forumwatch.store import schema
+from forumwatch.store.dialect import Conflict, Dialect
 from forumwatch.store.facts import CHUNK, iter_facts
 from forumwatch.store.rollups import (
     MAX_KEY,
@@ -251,8 +252,9 @@ class Snapshot:
 class DerivedDelta:
     """Collects one transaction's changes of the derived rollups (owned by a page writer)."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, dialect: Dialect | None = None) -> None:
         self.connection = connection
+        self.dialect = dialect
         self.members: Counter[MemberKey] = Counter()
         self.rows: Counter[RollupKey] = Counter()
 
@@ -291,12 +293,32 @@ class DerivedDelta:
         self.rows.update(after)
         self.rows.subtract(before.rows)
 
-    def flush(self) -> Counter[RollupKey]:
-        """Write the members' counters; return every derived rollup change (and reset)."""
+    def flush(self, last_posts: Mapping[int, date | None] | None = None) -> Counter[RollupKey]:
+        """Write the members' counters; return every derived rollup change (and reset).
+
+        ``last_posts`` gives, for some members, the day of their latest stored post before
+        this transaction (None: none); their counters of later periods cannot exist yet and
+        are created without looking (the bulk of a crawl's or an import's new posts).
+        """
         out = self.rows
         self.rows = Counter()
         members = {key: value for key, value in self.members.items() if value}
         self.members = Counter()
+        gains = {key: value for key, value in members.items() if value > 0}
+        if gains and self.dialect is not None:
+            fresh: dict[MemberKey, int] = {}
+            if last_posts:
+                for key, value in gains.items():
+                    # key: (author, site, section, key, grain, period)
+                    if key[0] in last_posts:
+                        last = last_posts[key[0]]
+                        if last is None or key[5] > last:
+                            fresh[key] = value
+            if fresh:
+                gains = {key: value for key, value in gains.items() if key not in fresh}
+                out.update(_add_fresh_members(self.connection, self.dialect, fresh))
+            out.update(_add_member_gains(self.connection, self.dialect, gains))
+            members = {key: value for key, value in members.items() if value < 0}
         if members:
             out.update(_apply_member_delta(self.connection, members))
         return out
@@ -315,6 +337,52 @@ _MEMBER_READ = select(
         schema.member_periods.c.period.in_(bindparam("periods", expanding=True)),
     )
 )
+
+
+_MEMBER_COLUMNS = ("author_id", "grain", "section_id", "key", "period", "site_id", "posts")
+
+
+def _member_rows(changes: Mapping[MemberKey, int]) -> list[tuple[Any, ...]]:
+    return [
+        (author, grain, section, key, period, site, change)
+        for (author, site, section, key, grain, period), change in changes.items()
+    ]
+
+
+def _add_fresh_members(
+    connection: Connection, dialect: Dialect, fresh: Mapping[MemberKey, int]
+) -> Counter[RollupKey]:
+    """Create counters known not to exist yet: each one is a member newly active."""
+    dialect.insert_rows(
+        connection,
+        schema.member_periods,
+        _MEMBER_COLUMNS,
+        _member_rows(fresh),
+        conflict=Conflict(_MEMBER_COLUMNS[:5], add="posts"),
+    )
+    return Counter(
+        (MEMBER_METRICS[grain], site, section, key, period)
+        for (_author, site, section, key, grain, period) in fresh
+    )
+
+
+def _add_member_gains(
+    connection: Connection, dialect: Dialect, gains: dict[MemberKey, int]
+) -> Counter[RollupKey]:
+    """Add positive changes with one upsert-with-add; every counter it creates (it went from
+    0 to above) is a member newly active in its period."""
+    created = dialect.add_counts(
+        connection,
+        schema.member_periods,
+        _MEMBER_COLUMNS,
+        _member_rows(gains),
+        Conflict(_MEMBER_COLUMNS[:5], add="posts"),
+        group_by=("grain", "site_id", "section_id", "key", "period"),
+    )
+    transitions: Counter[RollupKey] = Counter()
+    for grain, site, section, key, period, count in created:
+        transitions[(MEMBER_METRICS[grain], int(site), int(section), key, period)] += int(count)
+    return transitions
 
 
 def _apply_member_delta(connection: Connection, delta: dict[MemberKey, int]) -> Counter[RollupKey]:

@@ -21,12 +21,13 @@ from forumwatch.models import Post, PostEnrichment, Quote
 from forumwatch.store import schema
 from forumwatch.store.base import StoredPost
 from forumwatch.store.derived import rebuild_all, recompute_all
+from forumwatch.store.dialect import Dialect
 from forumwatch.store.facts import CHUNK, load_facts
-from forumwatch.store.ingest import Dialect, PageWriter
+from forumwatch.store.ingest_links import LinkWriter
 from forumwatch.store.rollups import RollupKey
 
 
-class EnrichmentWriter(PageWriter):
+class EnrichmentWriter(LinkWriter):
     """Replaces stored posts' enrichment through one open connection (the caller's transaction)."""
 
     def replace(self, post_id: int, enrichment: PostEnrichment) -> bool:

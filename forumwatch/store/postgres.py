@@ -16,6 +16,7 @@ URLs: ``postgresql://user@host:5432/db`` or ``postgresql+psycopg://...`` (same t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,13 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
 from forumwatch.store import schema
+from forumwatch.store.dialect import (
+    Conflict,
+    Rows,
+    bind_processors,
+    process_rows,
+    result_processors,
+)
 from forumwatch.store.migrations import BackendSteps
 from forumwatch.store.search import ParsedQuery, Term
 from forumwatch.store.searchsql import Match
@@ -76,6 +84,140 @@ class PostgresDialect:
             index_elements=list(conflict_columns),
             set_={column: table.c[column] + statement.excluded[column]},
         )
+
+    def insert_rows(
+        self,
+        connection: Connection,
+        table: Table,
+        columns: Sequence[str],
+        rows: Rows,
+        conflict: Conflict | None = None,
+        returning: Sequence[str] = (),
+    ) -> list[tuple[Any, ...]]:
+        """``INSERT ... SELECT * FROM unnest(<one array per column>)``: one statement and one
+        round trip per ``BULK_ROWS`` rows, whatever their number."""
+        if not rows:
+            return []
+        quote = connection.dialect.identifier_preparer.quote
+        target = quote(table.name)
+        sql = (
+            f"INSERT INTO {target} ({', '.join(quote(c) for c in columns)}) "
+            f"SELECT * FROM {_unnest(connection, table, columns)}"
+        )
+        if conflict is not None:
+            keys = ", ".join(quote(c) for c in conflict.columns)
+            if conflict.add is None:
+                sql += f" ON CONFLICT ({keys}) DO NOTHING"
+            else:
+                added = quote(conflict.add)
+                sql += (
+                    f" ON CONFLICT ({keys}) DO UPDATE SET "
+                    f"{added} = {target}.{added} + excluded.{added}"
+                )
+        if returning:
+            sql += " RETURNING " + ", ".join(quote(c) for c in returning)
+        readers = result_processors(connection.dialect, table, returning)
+        out: list[tuple[Any, ...]] = []
+        for parameters in _arrays(connection, table, columns, rows):
+            result = connection.exec_driver_sql(sql, parameters)
+            if returning:
+                out += process_rows(result.fetchall(), readers)
+        return out
+
+    def update_rows(
+        self,
+        connection: Connection,
+        table: Table,
+        keys: Sequence[str],
+        columns: Sequence[str],
+        rows: Rows,
+        added: Sequence[str] = (),
+    ) -> None:
+        """``UPDATE ... FROM unnest(<arrays>) AS v WHERE keys match``: one statement per
+        ``BULK_ROWS`` rows (keys must be unique among the rows)."""
+        if not rows:
+            return
+        quote = connection.dialect.identifier_preparer.quote
+        target = quote(table.name)
+        names = [*keys, *columns]
+        sets = ", ".join(
+            f"{quote(c)} = {target}.{quote(c)} + v.{quote(c)}"
+            if c in added
+            else f"{quote(c)} = v.{quote(c)}"
+            for c in columns
+        )
+        where = " AND ".join(f"{target}.{quote(k)} = v.{quote(k)}" for k in keys)
+        sql = (
+            f"UPDATE {target} SET {sets} FROM {_unnest(connection, table, names)} "
+            f"AS v({', '.join(quote(n) for n in names)}) WHERE {where}"
+        )
+        for parameters in _arrays(connection, table, names, rows):
+            connection.exec_driver_sql(sql, parameters)
+
+    def add_counts(
+        self,
+        connection: Connection,
+        table: Table,
+        columns: Sequence[str],
+        rows: Rows,
+        conflict: Conflict,
+        group_by: Sequence[str],
+    ) -> list[tuple[Any, ...]]:
+        """One upsert from arrays per ``BULK_ROWS`` rows; a row the upsert created has
+        ``xmax = 0`` (no earlier version of it was replaced), and those are counted per group
+        on the server."""
+        if not rows:
+            return []
+        assert conflict.add is not None
+        quote = connection.dialect.identifier_preparer.quote
+        target = quote(table.name)
+        added = quote(conflict.add)
+        groups = ", ".join(quote(c) for c in group_by)
+        sql = (
+            f"WITH written AS (INSERT INTO {target} ({', '.join(quote(c) for c in columns)}) "
+            f"SELECT * FROM {_unnest(connection, table, columns)} "
+            f"ON CONFLICT ({', '.join(quote(c) for c in conflict.columns)}) "
+            f"DO UPDATE SET {added} = {target}.{added} + excluded.{added} "
+            f"RETURNING {groups}, (xmax = 0) AS created) "
+            f"SELECT {groups}, count(*) FROM written WHERE created GROUP BY {groups}"
+        )
+        totals: Counter[tuple[Any, ...]] = Counter()
+        for parameters in _arrays(connection, table, columns, rows):
+            for row in connection.exec_driver_sql(sql, parameters):
+                totals[tuple(row[:-1])] += int(row[-1])
+        readers = [*result_processors(connection.dialect, table, group_by), None]
+        return process_rows([(*group, count) for group, count in totals.items()], readers)
+
+
+BULK_ROWS = 5000
+"""Rows per bulk statement: big enough to amortise a round trip, small enough for memory."""
+
+
+def _unnest(connection: Connection, table: Table, columns: Sequence[str]) -> str:
+    """``unnest(%(c0)s::<type>[], ...)``: one typed array parameter per column."""
+    dialect = connection.dialect
+    return (
+        "unnest("
+        + ", ".join(
+            f"%(c{index})s::{table.c[name].type.compile(dialect=dialect)}[]"
+            for index, name in enumerate(columns)
+        )
+        + ")"
+    )
+
+
+def _arrays(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Rows
+) -> list[dict[str, list[Any]]]:
+    """The rows as column arrays (values through their types), ``BULK_ROWS`` at a time."""
+    processed = process_rows(rows, bind_processors(connection.dialect, table, columns))
+    out = []
+    for start in range(0, len(processed), BULK_ROWS):
+        chunk = processed[start : start + BULK_ROWS]
+        out.append(
+            {f"c{index}": list(values) for index, values in enumerate(zip(*chunk, strict=True))}
+        )
+    return out
 
 
 _SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")

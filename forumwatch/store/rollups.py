@@ -137,11 +137,9 @@ def tally(added: Iterable[PostFacts], removed: Iterable[PostFacts] = ()) -> Coun
     """Net change of the rollups when ``added`` posts appear and ``removed`` ones go."""
     delta: Counter[RollupKey] = Counter()
     for facts in added:
-        for key in contributions(facts):
-            delta[key] += 1
+        delta.update(contributions(facts))
     for facts in removed:
-        for key in contributions(facts):
-            delta[key] -= 1
+        delta.subtract(contributions(facts))
     return delta
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -34,7 +33,7 @@ from forumwatch.store.base import (
 from forumwatch.store.crawlstate import CrawlStateQueries
 from forumwatch.store.derived import fetch_contribution
 from forumwatch.store.enrichment import EnrichmentQueries
-from forumwatch.store.ingest import Dialect, PageWriter
+from forumwatch.store.ingest import BatchWriter, Dialect, LinkWriter
 from forumwatch.store.leases import LeaseQueries
 from forumwatch.store.migrations import BackendSteps, apply_migrations, current_version
 from forumwatch.store.reportsql import ReportQueries
@@ -219,7 +218,7 @@ class SQLStore(
             ):
                 connection.execute(delete(table).where(table.c.site_id == site_id))
             connection.execute(delete(schema.sites).where(schema.sites.c.id == site_id))
-            PageWriter(connection, self.dialect).reattach_urls(linked)
+            LinkWriter(connection, self.dialect).reattach_urls(linked)
 
     def set_site_status(
         self,
@@ -328,15 +327,10 @@ class SQLStore(
 
     def ingest(self, items: Sequence[IngestItem]) -> IngestResult:
         """Store parsed pages in one transaction; idempotent for unchanged pages."""
-        total = IngestResult()
+        if not items:
+            return IngestResult()
         with self.engine.begin() as connection:
-            writer = PageWriter(connection, self.dialect)
-            for item in items:
-                if item.fetch is not None and item.fetch_id is None:
-                    fetch_id = self._record_fetch(connection, item.site_id, item.fetch)
-                    item = replace(item, fetch_id=fetch_id)
-                total = total + writer.write(item)
-        return total
+            return BatchWriter(connection, self.dialect).write(items)
 
     def mark_thread_crawled(
         self,
