@@ -25,7 +25,7 @@ from forumwatch.crawl.run import CrawlTarget, crawl_sites_async
 from forumwatch.errors import WorkspaceError
 from forumwatch.models import Site
 from forumwatch.report.render import write_workspace_report
-from forumwatch.sim.config import WorldConfig
+from forumwatch.sim.config import WorldConfig, parse_size
 from forumwatch.sim.process import SimProcess
 from forumwatch.sim.world import World
 from forumwatch.workspace import SETTINGS_FILE, Workspace, init_workspace
@@ -86,7 +86,7 @@ def _toml_value(value: object) -> str:
 
 def run_demo(
     workspace_path: Path,
-    size: str = "small",
+    size: str | int = "small",
     seed: int = 7,
     progress: CrawlProgress | None = None,
     on_day: Callable[[date, list[SiteCrawlSummary]], None] | None = None,
@@ -94,6 +94,8 @@ def run_demo(
 ) -> DemoResult:
     """Replay the monitoring period over the simulated world and write the report."""
     began = time.monotonic()
+    if isinstance(size, str):
+        size = parse_size(size)  # a preset name, or a number of posts typed on the command line
     workspace = prepare_demo_workspace(workspace_path)
     config = WorldConfig(seed=seed, size=size)
     world = World(config)

@@ -72,3 +72,11 @@ def test_help_lists_the_commands() -> None:
     assert result.returncode == 0
     for command in ("init", "demo", "crawl", "stats", "verify", "site", "report", "serve"):
         assert command in result.stdout
+
+
+def test_demo_size_that_is_neither_a_preset_nor_a_number_is_a_one_line_error(
+    tmp_path: Path,
+) -> None:
+    result = run("demo", "--workspace-dir", str(tmp_path / "demo"), "--size", "12x")
+    assert_one_line_error(result, "unknown world size")
+    assert not (tmp_path / "demo").exists()
