@@ -127,6 +127,9 @@ class Content:
     quotes: tuple[Quote, ...]
 
 
+_EMPTY = Content(text="", links=(), quotes=())
+
+
 class _Marks:
     """Which nodes of one post body match each content selector.
 
@@ -275,6 +278,14 @@ def read_content(
 
     The content selectors are matched against the body's descendants.
     """
+    node = body.first_child
+    if node is None:
+        return _EMPTY
+    if node.next is None and node.tag == "-text":
+        # Most bodies (short replies) are one run of text: nothing to walk, mark or collect.
+        text = node.text_content or ""
+        bare = find_bare_urls(text)
+        return Content(" ".join(text.split()), tuple(dict.fromkeys(bare)) if bare else (), ())
     marks = _Marks(body, _specs(selectors))
     # Tags each kind of mark can have (None: any tag), so that most elements are told apart
     # by a set lookup instead of a call.
@@ -287,7 +298,6 @@ def read_content(
     collectors = [root]  # the post, then each quote we are inside, innermost last
     open_quotes: list[int] = []  # identities of the quote elements in ``collectors[1:]``
     body_id = body.mem_id
-    node = body.first_child
     while node is not None:
         descend = False
         # One ``tag`` read tells text ("-text"), other non-elements ("-comment", None) and
