@@ -35,6 +35,9 @@ _BARE_HOST_PATH = re.compile(
     r"(?i)(?<![\w./@:-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,23})"
     r"(?::\d{1,5})?/[^\s<>\"'`]*"
 )
+# What every match of the two patterns above contains: ".onion", and ".tld/" (or ".tld:port/").
+_ONION_HINT = re.compile(r"\.(?i:onion)")
+_HOST_PATH_HINT = re.compile(r"\.(?i:[a-z][a-z0-9-]{1,23})(?::\d{1,5})?/")
 _TRAILING = ".,;:!?'\"»«”“’)]}>*"
 _DEFANG = (("[.]", "."), ("(.)", "."), ("[dot]", "."), ("[:]", ":"))
 
@@ -178,18 +181,27 @@ def find_bare_urls(text: str) -> list[str]:
     """
     if "." not in text:
         return []
+    # Cheap tests for what each pattern needs (the scheme's "://", ".onion", "host.tld/")
+    # rule most texts out before any of the costlier patterns runs.
+    with_scheme = "://" in text
+    with_onion = _ONION_HINT.search(text) is not None and (
+        ".onion" in text or ".ONION" in text.upper()
+    )
+    with_host_path = "/" in text and _HOST_PATH_HINT.search(text) is not None
+    if not (with_scheme or with_onion or with_host_path):
+        return []
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
-    if "://" in text:
+    if with_scheme:
         for match in _SCHEME_URL.finditer(text):
             url = _trim_url(match.group(0))
             if "://" in url and len(url) > url.find("://") + 3:
                 found.append((match.start(), _refang(url)))
                 taken.append((match.start(), match.start() + len(url)))
     patterns: list[tuple[re.Pattern[str], bool]] = []
-    if ".onion" in text or ".ONION" in text.upper():
+    if with_onion:
         patterns.append((_ONION_URL, False))
-    if "/" in text:
+    if with_host_path:
         patterns.append((_BARE_HOST_PATH, True))
     for pattern, needs_suffix in patterns:
         for match in pattern.finditer(text):

@@ -36,6 +36,9 @@ ONION = "ujzdegxdncf32epf3dhodzdocis2jhtlgmxgedn73u55xtplpft7v4sd.onion"
         ("a/b and/or 1.5/2 e.g./i.e. version 3.11/3.12", []),
         ("calendar.xlsx and photo.jpg/ and trip2019.rar", []),
         ("no urls here", []),
+        (f"upper case: {ONION.upper()}/A", [f"http://{ONION.upper()}/A"]),
+        ("port and path: Files.Example-Host.NET:8080/x", ["http://Files.Example-Host.NET:8080/x"]),
+        ("a sentence. another one, 12/03 and/or 3/4.", []),
         ("ftp://x.example/y", []),
     ],
 )
