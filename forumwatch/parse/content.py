@@ -19,6 +19,7 @@ The walk is iterative, so a post nested 100,000 levels deep cannot exhaust the s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,6 +47,9 @@ SKIPPED_TAGS = frozenset(
         "svg", "math", "select",
     )
 )  # fmt: skip
+
+# What leaving an element the walk went into does: nothing, end a link, end a quote, end a line.
+_STAY, _LINK, _QUOTE, _BLOCK = range(4)
 
 _COMBINATORS = re.compile(r"\s*[\s>+~]\s*")
 _TAG_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
@@ -296,18 +300,22 @@ def read_content(
     root = collector = _Collector(0)
     quotes: list[_Collector] = []
     collectors = [root]  # the post, then each quote we are inside, innermost last
-    open_quotes: list[int] = []  # identities of the quote elements in ``collectors[1:]``
-    body_id = body.mem_id
-    while node is not None:
-        descend = False
-        # One ``tag`` read tells text ("-text"), other non-elements ("-comment", None) and
-        # elements apart; element names never start with "-".
-        tag = node.tag
-        if tag == "-text":
-            text = node.text_content or ""
-            collector.current.append(text)
-            collector.unlinked.append("\n" if collector.in_link else text)
-        elif (tag is not None and tag[0] != "-") or (tag is None and node.is_element_node):
+    # The children still to read of each element the walk is inside, with what leaving that
+    # element does; an explicit stack, so that no nesting depth exhausts Python's.
+    stack: list[tuple[Iterator[LexborNode], int]] = [(body.iter(include_text=True), _STAY)]
+    while stack:
+        children, leaving = stack[-1]
+        for node in children:
+            # One ``tag`` read tells text ("-text"), other non-elements ("-comment", None) and
+            # elements apart; element names never start with "-".
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content or ""
+                collector.current.append(text)
+                collector.unlinked.append("\n" if collector.in_link else text)
+                continue
+            if not ((tag is not None and tag[0] != "-") or (tag is None and node.is_element_node)):
+                continue
             tag = tag or ""
             if tag in SKIPPED_TAGS or (
                 (excluded_tags is None or tag in excluded_tags)
@@ -328,10 +336,11 @@ def read_content(
                     quote.author, quote.post_native_id = _quote_header(node, selectors, marks)
                     quotes.append(quote)
                     collectors.append(quote)
-                    open_quotes.append(node.mem_id)
                     collector = quote
-                    descend = True
-                elif len(quotes) == MAX_QUOTES:
+                    # (A link taken for a quote is left as a link, as it always was.)
+                    stack.append((node.iter(include_text=True), _LINK if tag == "a" else _QUOTE))
+                    break
+                if len(quotes) == MAX_QUOTES:
                     page.problem(
                         "quotes", "too many quotes; the rest were dropped", "", post_native_id
                     )
@@ -344,29 +353,25 @@ def read_content(
                     if url is not None:
                         collector.hrefs.append(url)
                 collector.in_link += 1
-                descend = True
+                stack.append((node.iter(include_text=True), _LINK))
+                break
             else:
                 if tag in BLOCK_TAGS:
                     collector.break_line()
-                descend = True
-        if descend:
-            child = node.first_child
-            if child is not None:
-                node = child
-                continue
-            collector = _leave(node, collectors, open_quotes)
-        # Next in document order, leaving every element whose last child this was.
-        while True:
-            sibling = node.next
-            if sibling is not None:
-                node = sibling
+                    stack.append((node.iter(include_text=True), _BLOCK))
+                else:
+                    stack.append((node.iter(include_text=True), _STAY))
                 break
-            parent = node.parent
-            if parent is None or parent.mem_id == body_id:
-                node = None
-                break
-            node = parent
-            collector = _leave(node, collectors, open_quotes)
+        else:  # every child read: leave the element
+            stack.pop()
+            if leaving == _LINK:
+                collector.in_link -= 1
+            elif leaving == _QUOTE:
+                collectors.pop()
+                collector = collectors[-1]
+                collector.break_line()
+            elif leaving == _BLOCK:
+                collector.break_line()
     text = root.text()
     if not quotes:  # most posts: no quotes to build
         return Content(text, root.links(), ())
@@ -385,20 +390,6 @@ def read_content(
             if quote.depth > 0
         ),
     )
-
-
-def _leave(node: LexborNode, collectors: list[_Collector], open_quotes: list[int]) -> _Collector:
-    """Close an element the walk descended into; return the collector now being filled."""
-    tag = node.tag
-    if tag == "a":
-        collectors[-1].in_link -= 1
-    elif open_quotes and node.mem_id == open_quotes[-1]:
-        open_quotes.pop()
-        collectors.pop()
-        collectors[-1].break_line()
-    elif tag in BLOCK_TAGS:
-        collectors[-1].break_line()
-    return collectors[-1]
 
 
 def _read_image(node: LexborNode, collector: _Collector, marks: _Marks, base_url: str) -> None:
