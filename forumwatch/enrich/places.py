@@ -17,8 +17,10 @@ name as written.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -29,6 +31,10 @@ from forumwatch.errors import ConfigError
 from forumwatch.models import Annotation
 
 PLACE = "place"
+_CAPITALISED = re.compile(r"\b[A-Z]\w*")
+"""A word written with a capital (A to Z)."""
+_FEW_ENTRIES = 4
+"""Names of one key checked one by one at each mention; keys with more are split first."""
 _SENTENCE_END = '.!?\n:;«»"“”'
 
 
@@ -269,26 +275,26 @@ class PlaceFinder:
         self.gazetteer = gazetteer
         self.index = gazetteer.index
         self.cues = gazetteer.rules.cues
+        # For keys that end many names ("City", "Town"): single words, and the longer names
+        # by their word before the key, so that a mention is checked against a few names.
+        self._by_previous: dict[str, tuple[list[PlaceName], dict[str, list[PlaceName]]]] = {}
 
     def find(self, view: TextView, language: str | None = None) -> list[Annotation]:
         """Place annotations (value, name as written) of one post."""
         index = self.index
         tokens = view.tokens
-        keys = index.keys() & view.token_set()
+        text = view.text
+        if text.isascii():
+            keys, lower_case_post = self._ascii_keys(view)
+        else:
+            keys, lower_case_post = index.keys() & view.token_set(), text.lower() == text
+            if keys and not lower_case_post:
+                # As in an ASCII post, an ASCII name must be written with a capital; names in
+                # other scripts take the full path.
+                capitalised = {word.lower() for word in _CAPITALISED.findall(text)}
+                keys = {key for key in keys if not key.isascii() or key in capitalised}
         if not keys:
             return []
-        text = view.text
-        lower_case_post = text.lower() == text
-        if not lower_case_post:
-            # Cheap C-level pre-check: a name must be capitalised somewhere in the text (an
-            # ASCII key whose capitalised form is absent cannot match; others take the full path).
-            keys = {
-                key
-                for key in keys
-                if not key.isascii() or key.capitalize() in text or key.upper() in text
-            }
-            if not keys:
-                return []
         originals = WORD.findall(text)
         if len(originals) != len(tokens):  # case folding changed the word count: rare
             tokens = [fold(word) for word in originals]
@@ -297,12 +303,12 @@ class PlaceFinder:
         candidates: list[tuple[int, int, PlaceName]] = []
         for key in keys:
             position = -1
-            while True:
-                try:
-                    position = tokens.index(key, position + 1)
-                except ValueError:
-                    break
-                for entry in index[key]:
+            for _ in range(tokens.count(key)):  # no exception to end the search
+                position = tokens.index(key, position + 1)
+                entries = index[key]
+                if len(entries) > _FEW_ENTRIES and position > 0:
+                    entries = self._ending_after(key, tokens[position - 1])
+                for entry in entries:
                     size = len(entry.words)
                     start = position - size + 1
                     if start < 0 or (
@@ -339,6 +345,37 @@ class PlaceFinder:
             if annotation not in out:
                 out.append(annotation)
         return out
+
+    def _ascii_keys(self, view: TextView) -> tuple[AbstractSet[str], bool]:
+        """The index keys worth trying in an ASCII post, and whether the post is all lower case.
+
+        A name must be written with a capital (unless the whole post is lower case), so only
+        the words written so are looked up: a few per post instead of every word, in a big
+        table whose look-ups miss the CPU's caches.
+        """
+        text = view.text
+        capitalised = _CAPITALISED.findall(text)
+        if capitalised:
+            return self.index.keys() & {word.lower() for word in capitalised}, False
+        if text.lower() == text:
+            return self.index.keys() & view.token_set(), True
+        return frozenset(), False  # capitals only inside words ("iPhone"): no name
+
+    def _ending_after(self, key: str, previous: str) -> list[PlaceName]:
+        """The names ending in ``key`` that can end a mention after the word ``previous``."""
+        split = self._by_previous.get(key)
+        if split is None:
+            single: list[PlaceName] = []
+            longer: dict[str, list[PlaceName]] = {}
+            for entry in self.index[key]:
+                if len(entry.words) == 1:
+                    single.append(entry)
+                else:
+                    longer.setdefault(entry.words[-2], []).append(entry)
+            split = self._by_previous[key] = (single, longer)
+        single, longer = split
+        after = longer.get(previous)
+        return single if after is None else single + after
 
     def _in_country(self, entry: PlaceName, mentioned: set[str]) -> PlaceName:
         for other in self.index.get(entry.words[-1], ()):

@@ -43,6 +43,14 @@ CASES = [
     ("Valencia, Venezuela is hot", "en", [("VE/Valencia", "Valencia"), ("VE", "Venezuela")]),
     ("Reise nach Island", "de", [("IS", "Island")]),  # Iceland, after a cue
     ("The Island of Skye", "en", []),
+    ("Is iemand in de winter in IJsland geweest?", "nl", [("IS", "IJsland")]),  # a capital IJ
+    (
+        "Cheap flights to Mexico City and Kansas City",  # two of the many names ending in City
+        "en",
+        [("MX/Mexico City", "Mexico City"), ("US/Kansas City", "Kansas City")],
+    ),
+    ("The City was quiet", "en", []),
+    ("an iPhone photo from paris", "en", []),  # capitals inside a word make no name
 ]
 
 
