@@ -12,6 +12,7 @@ URLs) is not a URL either: the link's href carries the real one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from forumwatch.enrich.domains import has_public_suffix
@@ -38,6 +39,7 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = ".,;:!?'\"»›)]}>…"
+_LABEL_TAIL = re.compile(r" ?(?:\.\.\.|…) (\S+)")
 _ELLIPSIS = ("...", "…", " ...", " …")
 
 
@@ -140,6 +142,26 @@ def find_urls(text: str) -> list[FoundUrl]:
             url = "http://" + raw
         found.append(FoundUrl(url, match.start(), end))
     return found
+
+
+def with_label_tails(found: list[FoundUrl], text: str, hrefs: Sequence[str]) -> list[FoundUrl]:
+    """``found`` with each shortened label stretched over its tail, when the tail ends one of
+    ``hrefs`` (the post's links).
+
+    Forum software prints a long link as its start, an ellipsis and its end
+    ("https://host/ph ... _0042.jpg"); the end is no prose: its scraps would read as words, and
+    pull the post's language towards another. URLs found inside such a tail are dropped too.
+    """
+    out: list[FoundUrl] = []
+    for item in found:
+        if out and item.start < out[-1].end:
+            continue
+        if not item.url and (match := _LABEL_TAIL.match(text, item.end)):
+            tail = match.group(1).rstrip(_TRAILING)
+            if tail and any(href.endswith(tail) for href in hrefs):
+                item = FoundUrl("", item.start, match.start(1) + len(tail))
+        out.append(item)
+    return out
 
 
 def cut_spans(text: str, spans: list[FoundUrl]) -> str:

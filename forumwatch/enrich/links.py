@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
-from forumwatch.enrich.defang import FoundUrl, cut_spans, find_urls, refang
+from forumwatch.enrich.defang import FoundUrl, cut_spans, find_urls, refang, with_label_tails
 from forumwatch.enrich.domains import (
     network_of,
     onion_version,
@@ -189,6 +189,8 @@ def extract_links(post_links: Iterable[str], text: str) -> tuple[tuple[Link, ...
     found: list[FoundUrl] = find_urls(refanged)
     if not found:
         return links, refanged
+    if links and not all(item.url for item in found):
+        found = with_label_tails(found, refanged, [link.url for link in links])
     seen = {link.normalised_url for link in links}
     extra: list[Link] = []
     for item in found:

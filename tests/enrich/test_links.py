@@ -127,3 +127,22 @@ def test_href_and_text_copy_of_one_url_count_once_and_urls_leave_the_prose() -> 
         "https://example.net/b.jpg",
     ]
     assert "example" not in prose and prose.startswith("Here:")
+
+
+@pytest.mark.parametrize("ellipsis", [" ... ", " … ", "... "])
+def test_a_shortened_label_leaves_the_prose_whole_when_its_end_is_the_links(ellipsis: str) -> None:
+    href = "https://fotoloft.org/photos/4flmsj1b/recipe_scans_274.jpg"
+    text = f"As promised: https://fotoloft.org/photos/4flmsj1b/re{ellipsis}ns_274.jpg, enjoy"
+    links, prose = extract_links((href,), text)
+    assert [link.normalised_url for link in links] == [href]
+    assert prose.split() == ["As", "promised:", ",", "enjoy"]
+
+
+def test_words_after_a_shortened_label_stay_prose() -> None:
+    href = "https://fotoloft.org/photos/4flmsj1b/recipe_scans_274.jpg"
+    # the ellipsis ends the label, but what follows is not the end of the post's link
+    _links, prose = extract_links((href,), "see https://fotoloft.org/photos/4f ... and enjoy")
+    assert prose.split()[-2:] == ["and", "enjoy"]
+    # without the href, a label's end cannot be told from prose: it stays
+    _links, prose = extract_links((), "see https://fotoloft.org/photos/4f ... ns_274.jpg")
+    assert prose.split()[-1] == "ns_274.jpg"
