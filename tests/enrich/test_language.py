@@ -11,6 +11,9 @@ from forumwatch.enrich.language import (
     dominant_language,
     languages_by_section,
 )
+from forumwatch.enrich.links import extract_links
+from forumwatch.sim.config import WorldConfig
+from forumwatch.sim.world import World
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +75,22 @@ def test_many_at_once_answers_as_one_by_one(detector: LanguageDetector) -> None:
     texts = [text for text, _ in CASES] + ["Dank je wel!", "ok"]
     assert detector.detect_many(texts) == [detector.detect(text) for text in texts]
     assert detector.detect_many([]) == []
+
+
+def test_simulated_posts_get_their_language(detector: LanguageDetector) -> None:
+    # The prose as the chain hands it over (links cut out), a page of posts at a time.
+    world = World(WorldConfig(seed=7, size=5_000))
+    texts: list[str] = []
+    truth: list[str] = []
+    for name in world.site_names:
+        site = world.site(name)
+        for index in range(site.post_count):
+            post = site.content.record(index, None).post
+            texts.append(extract_links(post.links, post.text)[1])
+            truth.append(site.content.content(index).language)
+    found: list[str | None] = []
+    for start in range(0, len(texts), 10):
+        found += detector.detect_many(texts[start : start + 10])
+    right = sum(answer == language for answer, language in zip(found, truth, strict=True))
+    # 99.57% when written (short thanks in Dutch read as Slovenian are most of the misses)
+    assert right / len(texts) >= 0.995
