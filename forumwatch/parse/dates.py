@@ -69,6 +69,10 @@ class _Parts(NamedTuple):
     second: int = 0
 
 
+# Builds a _Parts from a tuple without the named tuple's Python-level constructor.
+_new_parts = tuple.__new__
+
+
 def _normalise(text: str) -> str:
     if not text.isascii():  # isascii() is O(1); the replaced characters are all non-ASCII
         text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u0307", "")
@@ -424,7 +428,7 @@ def _parts_from_format(
     second = int(second_digits) if second_digits else 0
     if not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 59:
         return None
-    return _Parts(year, month, day, hour, minute, second)
+    return _new_parts(_Parts, (year, month, day, hour, minute, second))
 
 
 def _general_parts(
