@@ -191,6 +191,7 @@ class BoardParser(EngineParser):
         author = self._author(page, node, native_id, post.author)
         posted_at = self._post_time(page, node, native_id, post.time)
         title, position = self._post_title_and_position(post, position)
+        notice = self._edit_notice(post)
         quotes = content.quotes
         return Post(
             native_id=native_id,
@@ -201,13 +202,14 @@ class BoardParser(EngineParser):
             title=title,
             quotes=self._post_quotes(quotes) if quotes else quotes,
             links=content.links,
-            edit=self._edit(page, native_id, self._edit_notice(post)),
+            edit=self._edit(page, native_id, notice) if notice is not None else None,
             position=position,
         )
 
     def _post_nodes(self, node: LexborNode) -> PostNodes:
         """The first node of each per-post selector inside ``node``."""
         rules = self.selectors.post
+        extra = self.extra_post_selectors
         return PostNodes(
             node,
             first_match(node, rules.content) if rules.content else None,
@@ -215,7 +217,7 @@ class BoardParser(EngineParser):
             first_match(node, rules.time) if rules.time else None,
             first_match(node, rules.title) if rules.title else None,
             first_match(node, rules.edit_notice) if rules.edit_notice else None,
-            tuple(first_match(node, selector) for selector in self.extra_post_selectors),
+            tuple([first_match(node, selector) for selector in extra]) if extra else (),
         )
 
     def _author(
