@@ -31,8 +31,9 @@ from forumwatch.errors import ConfigError
 from forumwatch.models import Annotation
 
 PLACE = "place"
-_CAPITALISED = re.compile(r"\b[A-Z]\w*")
-"""A word written with a capital (A to Z)."""
+_CAPITALISED = re.compile(r"[A-Z](?<!\w[A-Z])\w*")
+"""A word written with a capital (A to Z); the capital comes first in the pattern so that the
+search skips to the capitals (a leading \\b would make it try every position)."""
 _FEW_ENTRIES = 4
 """Names of one key checked one by one at each mention; keys with more are split first."""
 _SENTENCE_END = '.!?\n:;«»"“”'
