@@ -9,7 +9,8 @@ entries, so it stays fast with large lexicons.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -45,6 +46,25 @@ def compile_entry(entry: str) -> tuple[Pattern, ...]:
     return tuple(patterns)
 
 
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, written as a trie ("co(?:nf|ro)|..."): at each
+    position the engine follows one branch instead of trying every word."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        if word:
+            groups.setdefault(word[0], []).append(word[1:])
+    alternatives = []
+    for first, rests in groups.items():
+        rest = [word for word in rests if word]
+        if len(rest) < len(rests):  # the first letter alone is a word: the rest is optional
+            alternatives.append(re.escape(first) + (f"(?:{trie_pattern(rest)})?" if rest else ""))
+        elif len(rest) == 1:
+            alternatives.append(re.escape(first) + re.escape(rest[0]))
+        else:
+            alternatives.append(f"{re.escape(first)}(?:{trie_pattern(rest)})")
+    return "|".join(alternatives)
+
+
 def _matches(pattern: Pattern, token: str) -> bool:
     return token.startswith(pattern.text) if pattern.stem else token == pattern.text
 
@@ -78,6 +98,11 @@ class WordMatcher(Generic[T]):
 
     def __bool__(self) -> bool:
         return self.size > 0
+
+    def stem_starts(self) -> set[str]:
+        """The first ``MIN_STEM`` letters of the stems: a word matches a stem only if the text
+        holds one of them."""
+        return set(self._stem_starts)
 
     def find(
         self,

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from forumwatch.enrich.matcher import MIN_STEM, WordMatcher, compile_entry
+from forumwatch.enrich.matcher import MIN_STEM, WordMatcher, compile_entry, trie_pattern
 from forumwatch.enrich.tokens import TextView, words
 from forumwatch.errors import ConfigError
 from forumwatch.models import Annotation
@@ -143,14 +143,27 @@ class LexiconMatcher:
                             gate.add(entry, True)
                     compiled = [re.compile(p, re.IGNORECASE) for p in lexicon.regexes]
                     self._regexes.append((lexicon_kind, lexicon.name, compiled, gate))
+        # Few posts hold the start of any stem: one search tells, and saves cutting the start
+        # off every word of the others.
+        starts = self._words.stem_starts()
+        for _kind, _lexicon, _compiled, gate in self._regexes:
+            starts |= gate.stem_starts() if gate is not None else set()
+        self._stem_probe = re.compile(trie_pattern(starts)) if starts else None
+
+    def _prefixes(self, view: TextView) -> set[str]:
+        """The starts of the post's words for the stem look-ups (none if no stem can match)."""
+        if self._stem_probe is None or self._stem_probe.search(view.folded) is None:
+            return set()
+        return view.prefixes(MIN_STEM)
 
     def matches(self, view: TextView) -> list[tuple[str, str, str]]:
         """(kind, lexicon, term) triples found in the text, each once, in text order."""
         tokens = view.tokens
         found: list[tuple[str, str, str]] = []
         covered: dict[tuple[str, str], set[int]] = {}
+        prefixes = self._prefixes(view)
         if self._words:
-            hits = self._words.find(tokens, view.prefixes(MIN_STEM), view.token_set())
+            hits = self._words.find(tokens, prefixes, view.token_set())
             if hits:
                 excluded = self._excluded(tokens)
                 hits.sort(key=lambda hit: (hit[0], -hit[1]))
@@ -162,7 +175,7 @@ class LexiconMatcher:
                     if (kind, lexicon, term) not in found:
                         found.append((kind, lexicon, term))
         for kind, lexicon, regexes, gate in self._regexes:
-            if gate is not None and not gate.any_in(tokens, view.prefixes(MIN_STEM)):
+            if gate is not None and not gate.any_in(tokens, prefixes):
                 continue
             span_words = {tokens[i] for i in covered.get((kind, lexicon), ())}
             for regex in regexes:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from forumwatch.enrich.matcher import trie_pattern
 from forumwatch.enrich.terms import Lexicon, LexiconMatcher, load_lexicons, parse_lexicon
 from forumwatch.enrich.tokens import TextView
 from forumwatch.errors import ConfigError
@@ -112,3 +114,12 @@ def test_unreadable_lexicon_file_is_a_config_error(tmp_path: Path) -> None:
 
 def test_lexicon_dataclass_defaults() -> None:
     assert Lexicon("x").enabled
+
+
+def test_trie_pattern_finds_each_word_and_nothing_else() -> None:
+    words = ["coro", "conf", "cuar", "lock", "link", "ab", "abc", "x.y", "кара"]
+    pattern = re.compile(trie_pattern(words))
+    assert all(pattern.fullmatch(word) for word in words)
+    assert not any(pattern.fullmatch(other) for other in ["co", "lo", "a", "xzy", "кар", "abcd"])
+    assert pattern.search("the LOCK is broken".lower())
+    assert not pattern.search("nothing here")
