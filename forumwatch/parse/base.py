@@ -197,7 +197,10 @@ def node_text(node: LexborNode | None) -> str:
     """The node's text with whitespace collapsed ("" for None)."""
     if node is None:
         return ""
-    return " ".join(node.text(deep=True).split())
+    # Lexbor's own text content reads an element's text about three times faster than
+    # ``text(deep=True)`` and gives the same string for elements (not for comments).
+    text = node.text_lexbor() if node.is_element_node else node.text(deep=True)
+    return " ".join(text.split())
 
 
 def pick(node: LexborNode | None, rule: Pick | tuple[Pick, ...]) -> str | None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from forumwatch.parse.base import Page, first_match
+from forumwatch.parse.base import Page, first_match, node_text
 from forumwatch.parse.content import Content, read_content
 from forumwatch.parse.phpbb import PHPBB_SELECTORS
 
@@ -37,3 +37,17 @@ def test_one_text_node_reads_as_the_walk(text: str) -> None:
     walked = _read(text + "<span></span>")
     assert _read(text) == walked
     assert len(set(walked.links)) == len(walked.links)
+
+
+def test_node_text_reads_elements_without_comments() -> None:
+    page = Page(
+        "<p id='x'> a<!-- note -->b <b>c\n d</b><template>t</template></p>",
+        "http://f.test/",
+        CAPTURED,
+    )
+    node = first_match(page.tree.root, "p")
+    assert node is not None and node.first_child is not None
+    assert node_text(node) == "ab c d"
+    comment = node.first_child.next
+    assert comment is not None and comment.is_comment_node
+    assert node_text(comment) == ""
