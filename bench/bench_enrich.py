@@ -44,6 +44,22 @@ def _seconds(items: list[Any], function: Callable[[Any], object]) -> float:
     return best
 
 
+def _seconds_on_views(texts: list[str], function: Callable[[TextView], object]) -> float:
+    """Like :func:`_seconds` over fresh views of ``texts`` each round: a view keeps what an
+    enricher computed (word starts ...), so views used twice would hide that work. The word set
+    the word stages share is made before the clock starts (it counts as the words stage's)."""
+    best = float("inf")
+    for _ in range(3):
+        views = [TextView.of(text) for text in texts]
+        for view in views:
+            view.token_set()
+        started = time.process_time()
+        for view in views:
+            function(view)
+        best = min(best, time.process_time() - started)
+    return best
+
+
 def run(options: Options) -> list[Result]:
     """Measure the chain; the target is >= 20k posts/s per core."""
     size = 5_000 if options.quick else 25_000
@@ -64,7 +80,6 @@ def run(options: Options) -> list[Result]:
     # stages add up to somewhat less than the chain).
     prepared = [extract_links(post.links, post.text) for post in posts]
     texts = [prose for _, prose in prepared]
-    views = [TextView.of(prose) for _, prose in prepared]
     places = enricher.places
     assert places is not None
     stages = {
@@ -72,11 +87,11 @@ def run(options: Options) -> list[Result]:
             list(posts),
             lambda p: extract_links(p.links, p.text),
         ),
-        "words (fold, tokenise)": _seconds(texts, TextView.of),
+        "words (fold, tokenise, word set)": _seconds(texts, lambda t: TextView.of(t).token_set()),
         "language": _seconds(texts, enricher.language.detect),
-        "terms + request phrases (one pass)": _seconds(views, enricher.terms.matches),
-        "crypto": _seconds(views, find_crypto),
-        "places": _seconds(views, places.find),
+        "terms + request phrases (one pass)": _seconds_on_views(texts, enricher.terms.matches),
+        "crypto": _seconds_on_views(texts, find_crypto),
+        "places": _seconds_on_views(texts, places.find),
     }
     total = sum(stages.values())
     results = [
