@@ -88,3 +88,37 @@ def test_new_file_after_size_limit(tmp_path: Path) -> None:
     second = archive.write("http://127.0.0.1:9/b", T0, "GET", [], 200, "OK", [], b"<html>b</html>")
     archive.close()
     assert first.warc_file != second.warc_file
+
+
+def test_warcio_checks_every_digest_of_every_record(tmp_path: Path) -> None:
+    """warcio's own checker (``warcio check``) passes block and payload digests of each record,
+    including headers that are not ASCII (percent-encoded as warcio writes them)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    archive, record = write_one(tmp_path)
+    archive.write(
+        "http://127.0.0.1:9/viewtopic.php?t=2",
+        T0,
+        "GET",
+        [("User-Agent", "ua")],
+        200,
+        "OK",
+        [("Content-Type", "text/html"), ("X-Note", "caf\u00e9")],
+        BODY,
+    )
+    archive.close()
+    seen: list[tuple[str, bool | None]] = []
+    with (tmp_path / record.warc_file).open("rb") as stream:  # type: ignore[attr-defined]
+        iterator = ArchiveIterator(stream, check_digests=True)
+        for stored in iterator:
+            stored.content_stream().read()
+            seen.append((stored.rec_type, stored.digest_checker.passed))
+            if stored.rec_type == "response":
+                assert stored.rec_headers.get_header("WARC-Block-Digest").startswith("sha256:")
+    assert seen == [
+        ("warcinfo", True),
+        ("response", True),
+        ("request", True),
+        ("response", True),
+        ("request", True),
+    ]
