@@ -79,6 +79,9 @@ class WordMatcher(Generic[T]):
         # key view (which copies itself into a new set first).
         self._first_words: set[str] = set()
         self._stem_starts: set[str] = set()
+        # The whole words each entry needs, by its first word: a phrase's first word is often
+        # common ("anyone", "does"), the rest of the phrase seldom is.
+        self._needs: dict[str, list[frozenset[str]]] = {}
         self.size = 0
 
     def add(self, entry: str, payload: T) -> bool:
@@ -93,6 +96,8 @@ class WordMatcher(Generic[T]):
         else:
             self._first_words.add(first.text)
             self._exact.setdefault(first.text, []).append((patterns, payload))
+            needs = frozenset(pattern.text for pattern in patterns if not pattern.stem)
+            self._needs.setdefault(first.text, []).append(needs)
         self.size += 1
         return True
 
@@ -116,8 +121,12 @@ class WordMatcher(Generic[T]):
         tokens) may be passed when already known.
         """
         exact, stems = self._exact, self._stems
-        # Set intersections run in C: most posts match nothing and leave here.
-        exact_hits = self._first_words.intersection(tokens if token_set is None else token_set)
+        words = frozenset(tokens) if token_set is None else token_set
+        # Set operations run in C: most posts match nothing and leave here.
+        exact_hits = self._first_words.intersection(words)
+        if exact_hits:
+            needs = self._needs
+            exact_hits = {hit for hit in exact_hits if any(need <= words for need in needs[hit])}
         stem_hits: set[str] = set()
         if stems:
             if prefixes is None:
