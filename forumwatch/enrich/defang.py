@@ -57,13 +57,12 @@ _BRACKETED = ("[.]", "(.)", "{.}", "[dot]", "(dot)", "{dot}", "[ . ]", "( . )", 
 
 
 def _maybe_defanged(text: str) -> bool:
-    """A cheap gate: plain prose almost never passes it, defanged URLs always do."""
-    if "xp" in text or "XP" in text or "Xp" in text or "xP" in text or "*p" in text:
-        return True
-    if "dot " in text or "DOT " in text or " //" in text or " ://" in text:
+    """A cheap gate: plain prose almost never passes it, defanged URLs always do (in any case,
+    as the patterns behind it read them)."""
+    lowered = text.lower()
+    if "xp" in lowered or "*p" in lowered or "dot " in lowered or " //" in text or " ://" in text:
         return True
     if "[" in text or "(" in text or "{" in text:
-        lowered = text.lower()
         return any(marker in lowered for marker in _BRACKETED)
     return False
 

@@ -28,6 +28,7 @@ TEXT_CASES = [
     ("https[:]//example[.]com/c.png", ["https://example.com/c.png"]),
     ("mirror: files . example . net/x.png", ["http://files.example.net/x.png"]),
     ("example dot com/path but the dot matrix", ["http://example.com/path"]),
+    ("example Dot com/path and http ://example.org/a.png", ["http://example.com/path", "http://example.org/a.png"]),
     ("(see https://en.wikipedia.org/wiki/Tomato_(plant)) ok", ["https://en.wikipedia.org/wiki/Tomato_(plant)"]),
     ("at www.example.com/garden. Then", ["http://www.example.com/garden"]),
     ("bare example.co.uk/seeds/list.pdf, thanks!", ["http://example.co.uk/seeds/list.pdf"]),
