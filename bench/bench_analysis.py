@@ -3,11 +3,15 @@ from raw rows (GROUP BY over posts, links, annotations) in the same run.
 
 ``python -m bench analysis --scale 1M,10M``. The store is the simulated world monitored day by
 day (:func:`forumwatch.sim.replay.replay_world`: a backfill on 2020-01-01, then a crawl a day to
-30 June, every post enriched and stored through ``Store.ingest``, SQLite). Building it is slow
-(ingest runs at a few hundred posts a second on two cores: small ~2 min, 1M ~1.5 h, 10M about
-15 h), so each store is built once into a cache folder outside the repository
+30 June, every post enriched and stored through ``Store.ingest``, SQLite). Building it takes
+time (about 1.5k-3k posts a second on two cores, enrichment included: 1M ~10 min, 10M about
+1.5-2 h), so each store is built once into a cache folder outside the repository
 (``FORUMWATCH_BENCH_CACHE``, default ``/tmp/forumwatch-bench-cache``) and reused (newer
-migrations are applied on opening); a partial build is never reused.
+migrations are applied on opening); a partial build is never reused. At 10M, unless
+``COPIED_10M`` is False, the store is the web benchmark's: the 1M replay with its sites copied
+nine more times (:func:`bench.bench_web.bench_store`, built in minutes): ten times the posts,
+sites and rollup rows, so queries over all sites read ten times the rows while one site's
+series read as many as at 1M.
 
 Scales: ``small`` (25k posts, the default: a few minutes the first time, seconds after),
 ``100k``, ``1M``, ``10M``. Figures per scale: each series query's median time (target < 50 ms)
@@ -38,6 +42,8 @@ from forumwatch.store import open_store, schema
 from forumwatch.store.sql import SQLStore
 
 SCALES = {"small": "small", "100k": "medium", "1M": "large", "10M": "xl"}
+COPIED_10M = True
+"""At 10M, measure the 1M replay with its sites copied nine more times (see the module doc)."""
 CACHE = Path(os.environ.get("FORUMWATCH_BENCH_CACHE", "/tmp/forumwatch-bench-cache"))
 START, END = date(2019, 7, 1), date(2020, 6, 29)
 """A year of daily values per series."""
@@ -226,8 +232,18 @@ def _cases(store: SQLStore) -> list[tuple[str, Callable[[], Series], Any]]:
     ]
 
 
+def _store(scale: str, size: str) -> SQLStore:
+    if scale == "10M" and COPIED_10M:
+        from bench.bench_web import bench_store
+
+        opened = open_store(f"sqlite:///{bench_store('10M')}")
+        assert isinstance(opened, SQLStore)
+        return opened
+    return cached_store(size)
+
+
 def _measure(scale: str, size: str) -> list[Result]:
-    store = cached_store(size)
+    store = _store(scale, size)
     results: list[Result] = []
     try:
         posts = store.counts().posts

@@ -7,11 +7,14 @@ writes, template rendering) with ``httpx.ASGITransport``; no network.
 Stores (SQLite, built once into ``FORUMWATCH_BENCH_CACHE``, default
 ``/tmp/forumwatch-bench-cache``):
 
-- ``small`` / ``1M`` / ``10M``: the analysis benchmark's replayed worlds
-  (``bench.bench_analysis.cached_store``: the simulated world monitored day by day through
-  ``Store.ingest``; 1M posts take minutes to build, 10M about an hour and a half), copied with
-  SQLite's backup API so the dashboard's users, sessions and audit rows never touch the shared
-  cache.
+- ``small`` / ``1M``: the analysis benchmark's replayed worlds (``bench.bench_analysis.
+  cached_store``: the simulated world monitored day by day through ``Store.ingest``; 1M posts
+  take about an hour to build), copied with SQLite's backup API so the dashboard's users,
+  sessions and audit rows never touch the shared cache;
+- ``10M``: the 1M store with its sites copied nine more times (sites, sections, threads,
+  members, posts with their full-text index, the rollups and the fetch log; links, quotes and
+  annotations are not copied): ten times the posts, sites and rollup rows. Built from the 1M
+  store in SQL (about 20-30 minutes on two cores), opt-in with ``--scale 10M``.
 
 Figures per scale: search latency (p50, p95; target p95 < 100 ms at 1M) over a fixed mix of
 queries and filters, newest first, 20 hits a page; overview page latency (p50, p95; target
@@ -34,7 +37,8 @@ from bench.common import Options, Result, percentile
 from forumwatch.workspace import Workspace, init_workspace
 
 CACHE = Path(os.environ.get("FORUMWATCH_BENCH_CACHE", "/tmp/forumwatch-bench-cache"))
-SIZES = {"small": "small", "1M": "large", "10M": "xl"}
+SIZES = {"small": "small", "1M": "large", "10M": "xl-from-large"}
+COPIES = 10
 SEARCH_TARGET_MS = 100.0
 OVERVIEW_TARGET_MS = 300.0
 PASSWORD = "bench-password-1"
@@ -75,6 +79,105 @@ def _base_store(size: str) -> Path:
     return path
 
 
+def _copy_sites(path: Path) -> None:
+    """Add COPIES - 1 copies of every site of the store at ``path`` (see the module doc)."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("PRAGMA cache_size=-1000000")
+    sites = [row[0] for row in db.execute("SELECT id FROM sites ORDER BY id")]
+    site_columns = [row[1] for row in db.execute("PRAGMA table_info(sites)") if row[1] != "id"]
+
+    def columns(table: str) -> list[str]:
+        return [row[1] for row in db.execute(f"PRAGMA table_info({table})") if row[1] != "id"]
+
+    for copy in range(1, COPIES):
+        started = time.perf_counter()
+        for site_id in sites:
+            names = ", ".join(site_columns)
+            picked = ", ".join(f"name || '-{copy}'" if c == "name" else c for c in site_columns)
+            cursor = db.execute(
+                f"INSERT INTO sites ({names}) SELECT {picked} FROM sites WHERE id = ?", (site_id,)
+            )
+            new_site = cursor.lastrowid
+            for table in ("sections", "threads", "authors"):
+                _copy_table(db, table, columns(table), site_id, new_site)
+            _copy_posts(db, columns("posts"), site_id, new_site)
+            _copy_rollups(db, site_id, new_site)
+            fetch_columns = columns("fetches")
+            picked = ", ".join("? AS site_id" if c == "site_id" else c for c in fetch_columns)
+            db.execute(
+                f"INSERT INTO fetches ({', '.join(fetch_columns)}) "
+                f"SELECT {picked} FROM fetches WHERE site_id = ?",
+                (new_site, site_id),
+            )
+        db.commit()
+        print(f"   copy {copy} of the sites: {time.perf_counter() - started:.0f} s", flush=True)
+    db.close()
+
+
+def _copy_table(
+    db: sqlite3.Connection, table: str, names: list[str], old_site: int, new_site: int
+) -> None:
+    """Copy a site's rows of ``table``, remembering old -> new ids in ``map_<table>``."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS map_{table} (old INTEGER PRIMARY KEY, new INT)")
+    db.execute(f"DELETE FROM map_{table}")
+    mapped = []
+    for column in names:
+        if column == "site_id":
+            mapped.append(f"{new_site}")
+        elif column == "section_id":
+            mapped.append("(SELECT new FROM map_sections WHERE old = t.section_id)")
+        else:
+            mapped.append(f"t.{column}")
+    rows = db.execute(f"SELECT id FROM {table} WHERE site_id = ? ORDER BY id", (old_site,))
+    old_ids = [r[0] for r in rows]
+    db.execute(
+        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(mapped)} FROM {table} t "
+        f"WHERE t.site_id = ? ORDER BY t.id",
+        (old_site,),
+    )
+    first_new = db.execute(f"SELECT max(id) FROM {table}").fetchone()[0] - len(old_ids) + 1
+    db.executemany(
+        f"INSERT INTO map_{table} (old, new) VALUES (?, ?)",
+        [(old, first_new + index) for index, old in enumerate(old_ids)],
+    )
+
+
+def _copy_posts(db: sqlite3.Connection, names: list[str], old_site: int, new_site: int) -> None:
+    mapped = []
+    for column in names:
+        if column == "site_id":
+            mapped.append(f"{new_site}")
+        elif column == "section_id":
+            mapped.append("(SELECT new FROM map_sections WHERE old = p.section_id)")
+        elif column == "thread_id":
+            mapped.append("(SELECT new FROM map_threads WHERE old = p.thread_id)")
+        elif column == "author_id":
+            mapped.append("(SELECT new FROM map_authors WHERE old = p.author_id)")
+        elif column == "fetch_id":
+            mapped.append("NULL")
+        else:
+            mapped.append(f"p.{column}")
+    db.execute(
+        f"INSERT INTO posts ({', '.join(names)}) SELECT {', '.join(mapped)} FROM posts p "
+        "WHERE p.site_id = ? ORDER BY p.id",
+        (old_site,),
+    )
+
+
+def _copy_rollups(db: sqlite3.Connection, old_site: int, new_site: int) -> None:
+    db.execute(
+        "INSERT INTO daily_counts (metric, site_id, section_id, key, day, value) "
+        "SELECT metric, ?, CASE WHEN section_id = 0 THEN 0 ELSE "
+        "coalesce((SELECT new FROM map_sections WHERE old = d.section_id), section_id) END, "
+        "CASE WHEN metric = 'thread_posts' THEN "
+        "coalesce((SELECT CAST(new AS TEXT) FROM map_threads WHERE old = CAST(d.key AS INT)), key)"
+        " ELSE key END, day, value FROM daily_counts d WHERE site_id = ?",
+        (new_site, old_site),
+    )
+
+
 def bench_store(scale: str) -> Path:
     """The SQLite file the dashboard is measured on at ``scale`` (built and cached once)."""
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -83,9 +186,11 @@ def bench_store(scale: str) -> Path:
     if done.exists():
         return path
     started = time.perf_counter()
-    base = _base_store(SIZES[scale])
+    base = _base_store("large" if scale == "10M" else SIZES[scale])
     print(f"   copying {base} to {path} ...", flush=True)
     _backup(base, path)
+    if scale == "10M":
+        _copy_sites(path)
     done.write_text(f"built in {time.perf_counter() - started:.0f} s\n")
     return path
 
