@@ -10,7 +10,7 @@ entries, so it stays fast with large lexicons.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -158,8 +158,9 @@ class WordMatcher(Generic[T]):
                 found.append((index, size, payload))
         return found
 
-    def any_in(self, tokens: Sequence[str], prefixes: set[str] | None = None) -> bool:
-        """True when some entry's first word occurs among ``tokens`` (a cheap pre-check)."""
+    def any_in(self, tokens: Collection[str], prefixes: set[str] | None = None) -> bool:
+        """True when some entry's first word occurs among ``tokens`` (a cheap pre-check; a set
+        of the words is checked fastest)."""
         if not self._first_words.isdisjoint(tokens):
             return True
         if not self._stems:

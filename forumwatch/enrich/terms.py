@@ -175,7 +175,7 @@ class LexiconMatcher:
                     if (kind, lexicon, term) not in found:
                         found.append((kind, lexicon, term))
         for kind, lexicon, regexes, gate in self._regexes:
-            if gate is not None and not gate.any_in(tokens, prefixes):
+            if gate is not None and not gate.any_in(view.token_set(), prefixes):
                 continue
             span_words = {tokens[i] for i in covered.get((kind, lexicon), ())}
             for regex in regexes:
