@@ -176,6 +176,8 @@ class SiteCrawler:
         # whose last post and post count have not moved needs no listing fetch.
         self._index_marks: dict[str, SectionMark] | None = None
         self._crawled_marks: dict[str, SectionMark] = {}
+        # The marks as stored now: a complete pass writes only those that moved.
+        self._stored_marks: dict[str, SectionMark] = {}
 
     # -- the run -------------------------------------------------------------------------
     async def run(self) -> SiteCrawlSummary:
@@ -195,18 +197,23 @@ class SiteCrawler:
                 self._crawled_marks = await self.writer.call(
                     self.writer.store.section_marks, self.site_id
                 )
+                self._stored_marks = dict(self._crawled_marks)
             while not self._stopped:
                 finished = await self._work_through_frontier()
                 if not finished:
                     break
                 if self.frontier.failed == 0 and self.summary.status == "ok":
                     complete_at = pass_started
-                    if self._index_marks:
+                    moved = {
+                        native_id: mark
+                        for native_id, mark in (self._index_marks or {}).items()
+                        if self._stored_marks.get(native_id) != mark
+                    }
+                    if moved:
                         await self.writer.call(
-                            self.writer.store.mark_sections_crawled,
-                            self.site_id,
-                            self._index_marks,
+                            self.writer.store.mark_sections_crawled, self.site_id, moved
                         )
+                        self._stored_marks.update(moved)
                 await self.frontier.end()
                 if not resumed or self._stopped:
                     break
