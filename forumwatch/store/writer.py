@@ -18,6 +18,8 @@ from forumwatch.models import Fetch
 from forumwatch.store.base import IngestItem, IngestResult, Store, ThreadProgress
 
 _T = TypeVar("_T")
+# Event-loop turns a flush waits for more pages before it takes a batch.
+LINGER_TURNS = 4
 
 
 class StoreWriter:
@@ -57,6 +59,12 @@ class StoreWriter:
     async def _flush(self) -> None:
         try:
             while self._pending:
+                # Let pages that are being parsed right now join the batch: a batch's
+                # cost is largely per statement, whatever the number of pages in it.
+                for _ in range(LINGER_TURNS):
+                    if len(self._pending) >= self.batch_pages:
+                        break
+                    await asyncio.sleep(0)
                 batch = self._pending[: self.batch_pages]
                 del self._pending[: self.batch_pages]
                 try:
