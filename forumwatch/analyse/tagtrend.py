@@ -10,6 +10,7 @@ The event is dated by the first day of the month the change or trend starts.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -94,14 +95,78 @@ def tag_share_changes(ctx: Context, threads_metric: str, tagged_metric: str) -> 
     return events
 
 
+SLOPES = tuple(step / 500 for step in range(-150, 151) if step)
+"""The monthly changes of share a ramp is tried with (-0.3 .. 0.3 by 0.002, never 0)."""
+_LEAF = 4
+"""Runs of at most this many slopes are evaluated one by one rather than bounded again."""
+
+
+def _margin(value: float) -> float:
+    """More than the rounding error of a sum of a few dozen log-likelihood terms near
+    ``value``: bounds are only trusted to rule a slope out by more than this."""
+    return 1e-9 * (1 + abs(value))
+
+
+def _share(start: float, slope: float, month: int) -> float:
+    return min(0.999, max(0.001, start + slope * (month + 0.5)))
+
+
 def _ramp_likelihood(pairs: Sequence[tuple[int, int]], start: float, slope: float) -> float:
     """Binomial log-likelihood of months whose share grows by ``slope`` a month from ``start``
     (the first month's mean is half a month into the ramp)."""
     total = 0.0
     for month, (tagged, threads) in enumerate(pairs):
-        share = min(0.999, max(0.001, start + slope * (month + 0.5)))
+        share = _share(start, slope, month)
         total += tagged * math.log(share) + (threads - tagged) * math.log(1 - share)
     return total
+
+
+def _ramp_bound(pairs: Sequence[tuple[int, int]], start: float, low: float, high: float) -> float:
+    """At least the likelihood of every slope from ``low`` to ``high``.
+
+    A month's share moves over an interval as the slope does; its binomial log-likelihood is
+    concave there (0 <= tagged <= threads), so its best is the observed share clipped to that
+    interval. The sum of each month's best bounds every slope's sum."""
+    total = 0.0
+    for month, (tagged, threads) in enumerate(pairs):
+        lowest, highest = _share(start, low, month), _share(start, high, month)
+        share = min(highest, max(lowest, tagged / threads)) if threads else lowest
+        total += tagged * math.log(share) + (threads - tagged) * math.log(1 - share)
+    return total
+
+
+def _best_slope(pairs: Sequence[tuple[int, int]], start: float, floor: float) -> float | None:
+    """The slope of :data:`SLOPES` with the highest :func:`_ramp_likelihood` (the first of
+    equal ones, as ``max`` over every slope picks), or None when none reaches ``floor``.
+
+    Branch and bound: runs of slopes whose bound (:func:`_ramp_bound`) is below the best
+    likelihood found (or below ``floor``) by more than the rounding margin are never
+    evaluated; the others are halved until short enough to evaluate. The slope is the one
+    evaluating every slope would give, with a few dozen evaluations instead of 300."""
+    if any(not 0 <= tagged <= threads for tagged, threads in pairs):  # no concavity: try all
+        best_slope = max(SLOPES, key=lambda b: _ramp_likelihood(pairs, start, b))
+        best_value = _ramp_likelihood(pairs, start, best_slope)
+        return best_slope if best_value >= floor else None
+    values: dict[int, float] = {}
+    best = -math.inf
+    runs = [(-_ramp_bound(pairs, start, SLOPES[0], SLOPES[-1]), 0, len(SLOPES) - 1)]
+    while runs:
+        negative_bound, low, high = heapq.heappop(runs)
+        needed = max(best, floor)
+        if -negative_bound + _margin(needed) < needed:
+            break  # the runs left are bounded lower still
+        if high - low < _LEAF:
+            for index in range(low, high + 1):
+                values[index] = _ramp_likelihood(pairs, start, SLOPES[index])
+                best = max(best, values[index])
+            continue
+        middle = (low + high) // 2
+        for first, last in ((low, middle), (middle + 1, high)):
+            bound = _ramp_bound(pairs, start, SLOPES[first], SLOPES[last])
+            heapq.heappush(runs, (-bound, first, last))
+    if best < floor:
+        return None
+    return SLOPES[min(index for index, value in values.items() if value == best)]
 
 
 def _best_ramp(pairs: list[tuple[int, int]]) -> tuple[int, float, float, float] | None:
@@ -111,7 +176,6 @@ def _best_ramp(pairs: list[tuple[int, int]]) -> tuple[int, float, float, float] 
     total = sum(n for _, n in pairs)
     whole = _binomial(tagged, total)
     best: tuple[int, float, float, float] | None = None
-    slopes = [step / 500 for step in range(-150, 151) if step]
     for split in range(1, len(pairs) - 1):
         before = pairs[:split]
         left_k, left_n = sum(k for k, _ in before), sum(n for _, n in before)
@@ -119,9 +183,16 @@ def _best_ramp(pairs: list[tuple[int, int]]) -> tuple[int, float, float, float] 
             continue
         start = left_k / left_n
         after = pairs[split:]
-        slope = max(slopes, key=lambda b: _ramp_likelihood(after, start, b))
-        gain = _binomial(left_k, left_n) + _ramp_likelihood(after, start, slope) - whole
-        end = min(0.999, max(0.001, start + slope * (len(after) - 0.5)))
+        left = _binomial(left_k, left_n)
+        # A split matters only when its gain could reach MIN_GAIN and beat the best so far:
+        # slopes whose likelihood cannot are not searched (the margin keeps rounding out).
+        needed = MIN_GAIN if best is None else max(MIN_GAIN, best[3])
+        floor = needed - left + whole
+        slope = _best_slope(after, start, floor - _margin(floor))
+        if slope is None:
+            continue
+        gain = left + _ramp_likelihood(after, start, slope) - whole
+        end = _share(start, slope, len(after) - 1)
         if gain >= MIN_GAIN and (best is None or gain > best[3]):
             best = (split, start, end, gain)
     return best
