@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from forumwatch.analyse.reading import EARLIEST, LATEST, day_states, resolve_scope
+from forumwatch.analyse.reading import day_states, resolve_scope
 from forumwatch.analyse.series import Granularity, Scope, Series, build_series, share_series
 from forumwatch.store.base import Store
 from forumwatch.store.rollups import ANNOTATIONS, TERMS
@@ -28,8 +28,8 @@ SHARE_DEFINITION = (
 
 def lexicon_names(store: Store) -> list[str]:
     """Lexicons that matched at least one stored post."""
-    totals = store.rollup_totals(ANNOTATIONS, EARLIEST, LATEST)
-    return sorted(t.key.removeprefix("term:") for t in totals if t.key.startswith("term:"))
+    keys = store.rollup_keys(ANNOTATIONS, "term:")
+    return sorted(k.removeprefix("term:") for k in keys if k.startswith("term:"))
 
 
 def mentions(

@@ -43,6 +43,7 @@ from forumwatch.report.findings import FindingContext, findings_for
 from forumwatch.report.masking import HandleMasker
 from forumwatch.report.methods import definitions
 from forumwatch.report.quotes import with_quotes
+from forumwatch.store.analytics import RollupTotal
 from forumwatch.store.base import Store
 from forumwatch.store.derived import THREADS_TAGGED
 from forumwatch.store.rollups import ANNOTATIONS, POSTS
@@ -98,6 +99,7 @@ class _Builder:
         self.first = min(chart_start, self.previous[0])
         self.data = ReportData(request, now, chart_start, self.previous)
         self.families = request.families or HostFamilies.load()
+        self._post_totals: dict[int, list[RollupTotal]] | None = None
 
     def timed(self, name: str, part: Callable[[], T]) -> T:
         started = time.perf_counter()
@@ -421,6 +423,15 @@ class _Builder:
         out.sort(key=lambda s: -s.total())
         self.data.languages = [resample(s, Granularity.WEEK) for s in out]
 
+    def _site_post_totals(self) -> dict[int, list[RollupTotal]]:
+        """Each site's posts over all time, read once per report (coverage is built for the
+        period and the previous one)."""
+        if self._post_totals is None:
+            self._post_totals = self.store.rollup_totals_by_site(
+                POSTS, EARLIEST, LATEST, self.site_ids
+            )
+        return self._post_totals
+
     def _coverage(self, first: date, last: date) -> list[Coverage]:
         store = self.store
         states = site_day_states(store, list(self.site_ids), first, last, self.request.max_gap_days)
@@ -428,7 +439,7 @@ class _Builder:
         for site in self.sites:
             assert site.id is not None
             days = states.get(site.id, {})
-            totals = store.rollup_totals(POSTS, EARLIEST, LATEST, [site.id])
+            totals = self._site_post_totals().get(site.id, [])
             fetched = store.first_fetch_at(site.id)
             runs: list[tuple[date, date]] = []
             for day in sorted(d for d, s in days.items() if s is DayState.UNAVAILABLE):

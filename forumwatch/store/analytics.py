@@ -122,10 +122,37 @@ class AnalyticsQueries:
         keys: Sequence[str] | None = None,
     ) -> list[RollupTotal]:
         """A metric summed per key over ``start``..``end``, with each key's first/last day."""
+        rows = self._rollup_totals(metric, start, end, site_ids, keys, per_site=False)
+        return [total for _, total in rows]
+
+    def rollup_totals_by_site(
+        self,
+        metric: str,
+        start: date,
+        end: date,
+        site_ids: Sequence[int] | None = None,
+    ) -> dict[int, list[RollupTotal]]:
+        """:meth:`rollup_totals` of each site, in one query (sites without a count left out)."""
+        out: dict[int, list[RollupTotal]] = {}
+        for site_id, total in self._rollup_totals(metric, start, end, site_ids, None, True):
+            out.setdefault(site_id, []).append(total)
+        return out
+
+    def _rollup_totals(
+        self,
+        metric: str,
+        start: date,
+        end: date,
+        site_ids: Sequence[int] | None,
+        keys: Sequence[str] | None,
+        per_site: bool,
+    ) -> list[tuple[int, RollupTotal]]:
+        """(site id, or 0 when not ``per_site``; total) per key (and site), zero sums left out."""
         table = schema.daily_counts
+        groups = [table.c.site_id, table.c.key] if per_site else [table.c.key]
         query = (
             select(
-                table.c.key,
+                *groups,
                 func.sum(table.c.value),
                 func.min(table.c.day),
                 func.max(table.c.day),
@@ -138,7 +165,7 @@ class AnalyticsQueries:
                     table.c.value != 0,
                 )
             )
-            .group_by(table.c.key)
+            .group_by(*groups)
         )
         if site_ids is not None:
             query = query.where(table.c.site_id.in_(list(site_ids)))
@@ -146,7 +173,43 @@ class AnalyticsQueries:
             query = query.where(table.c.key.in_(list(keys)))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return [RollupTotal(r[0], int(r[1]), _as_date(r[2]), _as_date(r[3])) for r in rows if r[1]]
+        return [
+            (
+                int(r[0]) if per_site else 0,
+                RollupTotal(r[-4], int(r[-3]), _as_date(r[-2]), _as_date(r[-1])),
+            )
+            for r in rows
+            if r[-3]
+        ]
+
+    def rollup_keys(self, metric: str, prefix: str = "") -> list[str]:
+        """The keys of a metric (those starting with ``prefix``) counted on at least one day.
+
+        Each key is found by one seek on the key index (the next key after the last found),
+        so the cost is the number of keys, not of their days, sites and sections."""
+        table = schema.daily_counts
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else None
+        found: list[str] = []
+        previous: str | None = None
+        with self.engine.connect() as connection:
+            while True:
+                condition = and_(table.c.metric == metric, table.c.key >= prefix)
+                if previous is not None:
+                    condition = and_(condition, table.c.key > previous)
+                if after is not None:
+                    condition = and_(condition, table.c.key < after)
+                key = connection.execute(select(func.min(table.c.key)).where(condition)).scalar()
+                if key is None:
+                    return found
+                previous = key
+                # Counts are never negative: a key sums to non-zero when some day is non-zero.
+                counted = connection.execute(
+                    select(table.c.day)
+                    .where(and_(table.c.metric == metric, table.c.key == key, table.c.value != 0))
+                    .limit(1)
+                ).first()
+                if counted is not None:
+                    found.append(key)
 
     def rollup_sums(
         self,

@@ -452,6 +452,18 @@ class Store(Protocol):
     ) -> list[RollupTotal]:
         """A metric summed per key over ``start``..``end``, with each key's first/last day."""
 
+    def rollup_totals_by_site(
+        self,
+        metric: str,
+        start: date,
+        end: date,
+        site_ids: Sequence[int] | None = None,
+    ) -> dict[int, list[RollupTotal]]:
+        """:meth:`rollup_totals` of each site, in one query."""
+
+    def rollup_keys(self, metric: str, prefix: str = "") -> list[str]:
+        """The keys of a metric (starting with ``prefix``) counted on at least one day."""
+
     def rollup_sums(
         self,
         metric: str,

@@ -1,0 +1,82 @@
+"""The narrow analysis reads a report makes instead of whole tables: rollup keys by seek and
+each site's totals in one query. Each must give what the broad read it replaces gives."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import insert
+
+from forumwatch.store import Store, schema
+from forumwatch.store.sql import SQLStore
+
+DAY = date(2020, 3, 2)
+EARLY, LATE = date(1990, 1, 1), date(2100, 12, 31)
+
+
+def _counts(store: Store, rows: list[tuple[str, int, int, str, date, int]]) -> None:
+    assert isinstance(store, SQLStore)
+    with store.engine.begin() as connection:
+        connection.execute(
+            insert(schema.daily_counts),
+            [
+                {
+                    "metric": metric,
+                    "site_id": site_id,
+                    "section_id": section_id,
+                    "key": key,
+                    "day": day,
+                    "value": value,
+                }
+                for metric, site_id, section_id, key, day, value in rows
+            ],
+        )
+
+
+def test_rollup_keys_are_the_counted_keys_of_a_prefix(store: Store) -> None:
+    later = DAY + timedelta(days=3)
+    _counts(
+        store,
+        [
+            ("annotations", 1, 0, "term:covid", DAY, 3),
+            ("annotations", 2, 4, "term:covid", later, 1),
+            ("annotations", 1, 0, "term:garden", DAY, 0),  # counted once, then taken back
+            ("annotations", 1, 0, "term:weather", later, 0),
+            ("annotations", 2, 0, "term:weather", DAY, 2),
+            ("annotations", 1, 0, "term", DAY, 1),
+            ("annotations", 1, 0, "term;x", DAY, 1),
+            ("annotations", 1, 0, "place:PT/Lisbon", DAY, 2),
+            ("terms", 1, 0, "term:football", DAY, 5),
+        ],
+    )
+    broad = store.rollup_totals("annotations", EARLY, LATE)
+    expected = sorted(t.key for t in broad if t.key.startswith("term:"))
+    assert store.rollup_keys("annotations", "term:") == expected == ["term:covid", "term:weather"]
+    assert store.rollup_keys("annotations") == sorted(t.key for t in broad)
+    assert store.rollup_keys("terms", "term:") == ["term:football"]
+    assert store.rollup_keys("links_by_host") == []
+
+
+def test_rollup_totals_by_site_are_each_sites_totals(store: Store) -> None:
+    rows = [
+        ("posts", site_id, section_id, "", DAY + timedelta(days=offset), value)
+        for site_id, section_id, offset, value in (
+            (1, 10, 0, 4),
+            (1, 11, 5, 2),
+            (1, 10, 9, 0),  # a zero day is neither first nor last
+            (2, 20, 2, 7),
+            (3, 30, 1, 0),  # a site with only zeros has no total
+        )
+    ]
+    _counts(store, [*rows, ("posts_by_language", 1, 10, "en", DAY, 4)])
+    by_site = store.rollup_totals_by_site("posts", EARLY, LATE)
+    assert by_site == {
+        site_id: totals
+        for site_id in (1, 2, 3)
+        if (totals := store.rollup_totals("posts", EARLY, LATE, [site_id]))
+    }
+    assert by_site[1][0].value == 6 and by_site[1][0].last_day == DAY + timedelta(days=5)
+    assert store.rollup_totals_by_site("posts", EARLY, LATE, [2]) == {2: by_site[2]}
+    assert store.rollup_totals_by_site("posts", DAY + timedelta(days=1), LATE, [1]) == {
+        1: store.rollup_totals("posts", DAY + timedelta(days=1), LATE, [1])
+    }
