@@ -46,14 +46,17 @@ def actor_events(ctx: Context, watch_list: Sequence[tuple[str, str, date]]) -> l
                 f"{min(m.gap_days for m in members)} days of silence.",
             )
         )
-    authors = {(a.site, a.handle): a for a in actors.actors(ctx.store)}
-    for shared in actors.shared_handles(ctx.store, ctx.settings.handle_match):
+    # Members are read once, light (handles and first days), for shared handles and the
+    # watch list alike.
+    names = ctx.store.author_names()
+    first_days = {(ctx.sites[a.site_id], a.handle): a.first_day for a in names}
+    for shared in actors.shared_handles(ctx.store, ctx.settings.handle_match, names=names):
         firsts = [
-            authors[(site, handle)].first_seen
+            first_days[(site, handle)]
             for site, handle, _ in shared.members
-            if (site, handle) in authors
+            if (site, handle) in first_days
         ]
-        known = [f.date() for f in firsts if f is not None]
+        known = [f for f in firsts if f is not None]
         since = max(known) if known else ctx.start
         defunct = [site for site, _, gone in shared.members if gone]
         events.append(
@@ -81,7 +84,7 @@ def actor_events(ctx: Context, watch_list: Sequence[tuple[str, str, date]]) -> l
                 f"The handle {shared.key!r} is used on {', '.join(shared.sites)}.",
             )
         )
-    for hit in actors.watchlist_activity(ctx.store, watch_list):
+    for hit in actors.watchlist_activity(ctx.store, watch_list, names):
         first = hit.first_post_after
         events.append(
             Event(

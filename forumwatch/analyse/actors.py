@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from forumwatch.analyse.reading import site_names
 from forumwatch.errors import NotFoundError
+from forumwatch.store.analytics import AuthorName
 from forumwatch.store.base import Store
 
 _LEET = str.maketrans(
@@ -145,8 +146,7 @@ def dormant_returns(
     wanted = names if site is None else {k: v for k, v in names.items() if v == site}
     if site is not None and not wanted:
         raise NotFoundError(f"no site named {site!r}")
-    handles = {a.id: a.handle for a in store.authors(list(wanted))}
-    out: list[DormantReturn] = []
+    found: list[tuple[str, int, date, date]] = []
     for site_id, name in wanted.items():
         active = store.member_days(site_id, start, end)
         before = store.last_active_before(list(active), start)
@@ -154,18 +154,23 @@ def dormant_returns(
             previous = before.get(author_id)
             for day in days:
                 if previous is not None and (day - previous).days >= min_gap_days:
-                    out.append(
-                        DormantReturn(
-                            name, handles.get(author_id, "?"), previous, day, (day - previous).days
-                        )
-                    )
+                    found.append((name, author_id, previous, day))
                 previous = day
+    # Only the handles of members who came back are read, not every member of the sites.
+    handles = {a.id: a.handle for a in store.authors_by_id([f[1] for f in found])}
+    out = [
+        DormantReturn(name, handles.get(author_id, "?"), previous, day, (day - previous).days)
+        for name, author_id, previous, day in found
+    ]
     out.sort(key=lambda r: (r.returned, r.site, r.handle))
     return out
 
 
 def shared_handles(
-    store: Store, match: str = "normalised", min_score: float = 0.9
+    store: Store,
+    match: str = "normalised",
+    min_score: float = 0.9,
+    names: Sequence[AuthorName] | None = None,
 ) -> list[SharedHandle]:
     """Handles used on more than one site (defunct sites included).
 
@@ -175,12 +180,19 @@ def shared_handles(
             ``fuzzy`` (normalised handles scoring at least ``min_score``; each pair of sites'
             handles is compared, blocked on the first two letters).
         min_score: the fuzzy threshold.
+        names: ``store.author_names()``, when the caller has read it already.
     """
     sites = {s.id: s for s in store.list_sites() if s.id is not None}
     groups: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
-    for author in store.authors():
+    # Copies of a handle on several sites are normalised once.
+    keys: dict[str, str] = {}
+    for author in store.author_names() if names is None else names:
         site = sites[author.site_id]
-        key = author.handle.casefold() if match == "exact" else normalise_handle(author.handle)
+        key = keys.get(author.handle)
+        if key is None:
+            key = keys[author.handle] = (
+                author.handle.casefold() if match == "exact" else normalise_handle(author.handle)
+            )
         groups[key].append((site.name, author.handle, site.defunct))
     out = [
         SharedHandle(key, match if match != "fuzzy" else "normalised", 1.0, tuple(sorted(members)))
@@ -239,24 +251,32 @@ def handle_matches(store: Store, handle: str, min_score: float = 0.8) -> list[tu
     return out
 
 
-def watchlist_activity(store: Store, entries: Sequence[tuple[str, str, date]]) -> list[WatchHit]:
+def watchlist_activity(
+    store: Store,
+    entries: Sequence[tuple[str, str, date]],
+    names: Sequence[AuthorName] | None = None,
+) -> list[WatchHit]:
     """Activity of watch-listed members after their dates.
 
     Args:
         store: the store.
         entries: (site name or ``*`` for every site, handle, date): posts after the end of that
             UTC day are reported (the day of an arrest is not "after" it).
+        names: ``store.author_names()``, when the caller has read it already.
 
     Returns:
         One hit per member with at least one post after the date.
     """
-    names = site_names(store)
+    if not entries:
+        return []
+    sites = site_names(store)
     by_key: dict[tuple[int, str], int] = {
-        (a.site_id, a.handle.casefold()): a.id for a in store.authors()
+        (a.site_id, a.handle.casefold()): a.id
+        for a in (store.author_names() if names is None else names)
     }
     hits: list[WatchHit] = []
     for site, handle, after in entries:
-        site_ids = [i for i, n in names.items() if site in ("*", n)]
+        site_ids = [i for i, n in sites.items() if site in ("*", n)]
         moment = datetime.combine(after + timedelta(days=1), time(), tzinfo=UTC)
         for site_id in site_ids:
             author_id = by_key.get((site_id, handle.casefold()))
@@ -269,7 +289,7 @@ def watchlist_activity(store: Store, entries: Sequence[tuple[str, str, date]]) -
                 continue
             hits.append(
                 WatchHit(
-                    names[site_id],
+                    sites[site_id],
                     handle,
                     after,
                     len(later),

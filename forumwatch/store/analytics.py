@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, Text, and_, delete, func, insert, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 
 from forumwatch.errors import ConfigError, NotFoundError
@@ -52,6 +52,17 @@ class StoredAuthor:
     first_post_at: datetime | None
     last_post_at: datetime | None
     post_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorName:
+    """A member's id, site, handle and the UTC day of their first post: what matching
+    handles needs, read without converting times."""
+
+    id: int
+    site_id: int
+    handle: str
+    first_day: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,17 @@ def _as_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def _stored_author(row: Any) -> StoredAuthor:
+    return StoredAuthor(
+        int(row.id),
+        int(row.site_id),
+        row.handle,
+        row.first_post_at,
+        row.last_post_at,
+        int(row.post_count),
+    )
 
 
 class AnalyticsQueries:
@@ -270,17 +292,40 @@ class AnalyticsQueries:
             query = query.where(table.c.site_id.in_(list(site_ids)))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
+        return [_stored_author(r) for r in rows]
+
+    def author_names(self, site_ids: Sequence[int] | None = None) -> list[AuthorName]:
+        """Members' ids, sites, handles and first days (of some sites, or all), by site and
+        id: the light read behind handle matching and masking.
+
+        The first post's time is read as the driver gives it (text or a naive UTC datetime)
+        and cut to its day: converting every member's times to aware datetimes cost more than
+        the rest of the read."""
+        table = schema.authors
+        query = select(
+            table.c.id, table.c.site_id, table.c.handle, type_coerce(table.c.first_post_at, Text)
+        ).order_by(table.c.site_id, table.c.id)
+        if site_ids is not None:
+            query = query.where(table.c.site_id.in_(list(site_ids)))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
         return [
-            StoredAuthor(
-                int(r.id),
-                int(r.site_id),
-                r.handle,
-                r.first_post_at,
-                r.last_post_at,
-                int(r.post_count),
-            )
+            AuthorName(int(r[0]), int(r[1]), r[2], None if r[3] is None else _as_date(r[3]))
             for r in rows
         ]
+
+    def authors_by_id(self, author_ids: Sequence[int]) -> list[StoredAuthor]:
+        """The members with these ids (unknown ids left out), by site and id."""
+        table = schema.authors
+        ids = sorted(set(author_ids))
+        rows: list[Any] = []
+        with self.engine.connect() as connection:
+            for start in range(0, len(ids), 500):
+                rows += connection.execute(
+                    select(table).where(table.c.id.in_(ids[start : start + 500]))
+                ).all()
+        rows.sort(key=lambda r: (r.site_id, r.id))
+        return [_stored_author(r) for r in rows]
 
     def member_days(self, site_id: int, start: date, end: date) -> dict[int, list[date]]:
         """The days each member of a site posted between ``start`` and ``end``, by author id."""

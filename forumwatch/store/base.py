@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 from forumwatch.models import Fetch, ParsedPage, Post, PostEnrichment, Site
 from forumwatch.store.analytics import (
     AlertRule,
+    AuthorName,
     MatchedPost,
     MemberPost,
     RollupSum,
@@ -480,6 +481,12 @@ class Store(Protocol):
 
     def authors(self, site_ids: Sequence[int] | None = None) -> list[StoredAuthor]:
         """Members (of some sites, or all) with their first and last post and post count."""
+
+    def author_names(self, site_ids: Sequence[int] | None = None) -> list[AuthorName]:
+        """Members' ids, sites, handles and first days (of some sites, or all)."""
+
+    def authors_by_id(self, author_ids: Sequence[int]) -> list[StoredAuthor]:
+        """The members with these ids (unknown ids left out)."""
 
     def member_days(self, site_id: int, start: date, end: date) -> dict[int, list[date]]:
         """The days each member of a site posted between ``start`` and ``end``, by author id."""

@@ -1,5 +1,6 @@
-"""The narrow analysis reads a report makes instead of whole tables: rollup keys by seek and
-each site's totals in one query. Each must give what the broad read it replaces gives."""
+"""The narrow analysis reads a report makes instead of whole tables: rollup keys by seek, each
+site's totals in one query, members' handles with only their first day, members by id. Each
+must give what the broad read it replaces gives."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert
 
+from forumwatch.models import Site
 from forumwatch.store import Store, schema
 from forumwatch.store.sql import SQLStore
+from tests.analyse.test_rollups import MONDAY, ingest, post, thread_page
+from tests.conftest import T0
 
 DAY = date(2020, 3, 2)
 EARLY, LATE = date(1990, 1, 1), date(2100, 12, 31)
@@ -80,3 +84,30 @@ def test_rollup_totals_by_site_are_each_sites_totals(store: Store) -> None:
     assert store.rollup_totals_by_site("posts", DAY + timedelta(days=1), LATE, [1]) == {
         1: store.rollup_totals("posts", DAY + timedelta(days=1), LATE, [1])
     }
+
+
+def test_author_names_and_authors_by_id_match_the_full_read(store: Store, site: Site) -> None:
+    other = store.add_site(Site("lantern", "http://127.0.0.1:8/"), T0)
+    ingest(
+        store,
+        site,
+        thread_page(
+            "10",
+            None,
+            post("1", "10", "Alice", MONDAY, "Spring garden"),
+            post("2", "10", "bob", MONDAY + timedelta(days=1), "Lovely"),
+            post("3", "10", "Alice", MONDAY + timedelta(days=2), "Again"),
+        ),
+    )
+    ingest(store, other, thread_page("5", None, post("9", "5", "alice", MONDAY, "Hello")))
+    everyone = store.authors()
+    assert len(everyone) == 3
+    assert [(a.id, a.site_id, a.handle, a.first_day) for a in store.author_names()] == [
+        (a.id, a.site_id, a.handle, a.first_post_at and a.first_post_at.date()) for a in everyone
+    ]
+    assert {a.first_day for a in store.author_names()} == {DAY, DAY + timedelta(days=1)}
+    assert other.id is not None
+    assert [a.handle for a in store.author_names([other.id])] == ["alice"]
+    assert store.authors_by_id([a.id for a in reversed(everyone)] + [10**9]) == everyone
+    assert store.authors_by_id([everyone[0].id, everyone[0].id]) == everyone[:1]
+    assert store.authors_by_id([]) == []
