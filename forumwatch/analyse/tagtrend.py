@@ -38,11 +38,14 @@ def tag_share_changes(ctx: Context, threads_metric: str, tagged_metric: str) -> 
     """The tag-share events of the analysed period (see the module doc)."""
     begin = (ctx.span_start - timedelta(days=365)).replace(day=1)
     totals: dict[tuple[int, int], dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for row in ctx.store.rollup_sums(threads_metric, begin, ctx.end, by=["site_id", "section_id"]):
+    # Shares are monthly: the database sums the months (a row per day would be 30 times more).
+    for row in ctx.store.rollup_sums(
+        threads_metric, begin, ctx.end, by=["site_id", "section_id"], monthly=True
+    ):
         totals[(row.site_id or 0, row.section_id or 0)][row.day.replace(day=1)] += row.value
     tagged: dict[tuple[int, int, str], dict[date, int]] = defaultdict(lambda: defaultdict(int))
     for row in ctx.store.rollup_sums(
-        tagged_metric, begin, ctx.end, by=["site_id", "section_id", "key"]
+        tagged_metric, begin, ctx.end, by=["site_id", "section_id", "key"], monthly=True
     ):
         place = (row.site_id or 0, row.section_id or 0, row.key or "")
         tagged[place][row.day.replace(day=1)] += row.value

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from forumwatch.errors import ConfigError, NotFoundError
 from forumwatch.store import schema
 from forumwatch.store.derived import MEMBER_METRICS
+from forumwatch.store.dialect import Dialect
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,7 @@ class AnalyticsQueries:
     """Analysis reads over ``engine`` (mixed into SQLStore)."""
 
     engine: Engine
+    dialect: Dialect
 
     # -- rollup totals -----------------------------------------------------------------------
     def rollup_totals(
@@ -243,14 +245,18 @@ class AnalyticsQueries:
         keys: Sequence[str] | None = None,
         by: Sequence[str] = (),
         key_prefix: str | None = None,
+        monthly: bool = False,
     ) -> list[RollupSum]:
         """A metric summed per day in the database (one row a day, or a day and each of the
         ``by`` dimensions: ``site_id``, ``section_id``, ``key``), zero sums left out.
 
-        ``key_prefix`` keeps the keys that start with it (a range on the key index)."""
+        ``key_prefix`` keeps the keys that start with it (a range on the key index);
+        ``monthly`` sums each calendar month instead, dated by its first day (a year of a
+        metric split by site, section and key is thirty times fewer rows to return)."""
         table = schema.daily_counts
         wanted = [d for d in ("site_id", "section_id", "key") if d in by]
-        columns = [table.c.day, *(table.c[d] for d in wanted)]
+        day: Any = self.dialect.month_start(table.c.day) if monthly else table.c.day
+        columns = [day, *(table.c[d] for d in wanted)]
         query = (
             select(*columns, func.sum(table.c.value))
             .where(and_(table.c.metric == metric, table.c.day >= start, table.c.day <= end))

@@ -475,9 +475,11 @@ class Store(Protocol):
         keys: Sequence[str] | None = None,
         by: Sequence[str] = (),
         key_prefix: str | None = None,
+        monthly: bool = False,
     ) -> list[RollupSum]:
         """A metric summed per day (and per ``by`` dimensions) in the database; keys may be
-        limited to those starting with ``key_prefix``."""
+        limited to those starting with ``key_prefix``; ``monthly``: per calendar month, dated
+        by its first day."""
 
     def authors(self, site_ids: Sequence[int] | None = None) -> list[StoredAuthor]:
         """Members (of some sites, or all) with their first and last post and post count."""

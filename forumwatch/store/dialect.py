@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Dialect as SQLDialect
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import ColumnElement
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,10 @@ class Dialect(Protocol):
     ) -> None:
         """Update many rows, each matched on ``keys``; rows hold the key values, then the
         ``columns`` values. Columns named in ``added`` are added to, not replaced."""
+        ...
+
+    def month_start(self, day: ColumnElement[Any]) -> ColumnElement[Any]:
+        """The first day of ``day``'s month (a date, or its ISO text where dates are text)."""
         ...
 
     def add_counts(

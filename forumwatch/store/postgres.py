@@ -23,8 +23,10 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Date,
     Engine,
     Table,
+    cast,
     create_engine,
     func,
     literal_column,
@@ -153,6 +155,10 @@ class PostgresDialect:
         )
         for parameters in _arrays(connection, table, names, rows):
             connection.exec_driver_sql(sql, parameters)
+
+    def month_start(self, day: ColumnElement[Any]) -> ColumnElement[Any]:
+        """``date_trunc('month', day)``, back to a date."""
+        return cast(func.date_trunc("month", day), Date)
 
     def add_counts(
         self,

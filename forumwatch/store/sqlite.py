@@ -18,9 +18,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, column, create_engine, event, literal, table, text
+from sqlalchemy import (
+    Connection,
+    Table,
+    column,
+    create_engine,
+    event,
+    func,
+    literal,
+    table,
+    text,
+)
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import ColumnElement
 
 from forumwatch.errors import StoreError
 from forumwatch.store import schema
@@ -155,6 +166,10 @@ class SQLiteDialect:
         # The statement names the new values first and the keys last.
         values = [row[width:] + row[:width] for row in process_rows(rows, processors)]
         connection.exec_driver_sql(f"UPDATE {quote(table.name)} SET {sets} WHERE {where}", values)
+
+    def month_start(self, day: ColumnElement[Any]) -> ColumnElement[Any]:
+        """Dates are ISO text in SQLite: the year and month, then ``-01``."""
+        return func.substr(day, 1, 7).op("||")(literal("-01"))
 
     def add_counts(
         self,

@@ -111,3 +111,32 @@ def test_author_names_and_authors_by_id_match_the_full_read(store: Store, site: 
     assert store.authors_by_id([a.id for a in reversed(everyone)] + [10**9]) == everyone
     assert store.authors_by_id([everyone[0].id, everyone[0].id]) == everyone[:1]
     assert store.authors_by_id([]) == []
+
+
+def test_monthly_rollup_sums_add_up_the_days_of_each_month(store: Store) -> None:
+    days = [date(2020, 1, 31), date(2020, 2, 1), date(2020, 2, 29), date(2020, 3, 1)]
+    _counts(
+        store,
+        [
+            ("threads_tagged", site_id, section_id, key, day, value)
+            for site_id, section_id, key in ((1, 10, "help"), (1, 10, "news"), (2, 20, "help"))
+            for day, value in zip(days, (1, 2, 3, 0), strict=True)
+        ]
+        + [("threads", 1, 10, "", date(2019, 12, 31), 4)],
+    )
+    by = ["site_id", "section_id", "key"]
+    daily = store.rollup_sums("threads_tagged", EARLY, LATE, by=by)
+    expected: dict[tuple[date, int | None, int | None, str | None], int] = {}
+    for row in daily:
+        place = (row.day.replace(day=1), row.site_id, row.section_id, row.key)
+        expected[place] = expected.get(place, 0) + row.value
+    monthly = store.rollup_sums("threads_tagged", EARLY, LATE, by=by, monthly=True)
+    assert {(r.day, r.site_id, r.section_id, r.key): r.value for r in monthly} == expected
+    assert len(monthly) == len(expected) == 6  # March holds only zeros: left out
+    assert store.rollup_sums("threads", EARLY, LATE, monthly=True)[0].day == date(2019, 12, 1)
+    assert [
+        (r.day, r.value)
+        for r in store.rollup_sums(
+            "threads_tagged", date(2020, 2, 1), LATE, [1], keys=["help"], monthly=True
+        )
+    ] == [(date(2020, 2, 1), 5)]
