@@ -526,8 +526,7 @@ def build_report(
     if request.sites:
         known = {s.name: s.id for s in store.list_sites()}
         site_ids = [i for n in request.sites if (i := known.get(n)) is not None]
-    handles = {a.handle for a in store.author_names(site_ids)}
-    masker = HandleMasker(pseudonymiser, handles)
+    masker = HandleMasker(pseudonymiser, store.author_handles(site_ids))
     builder = _Builder(store, request, masker, now)
     events = builder.timed("events", builder.events)
     builder.timed("headlines", lambda: builder.headlines(events))

@@ -320,6 +320,15 @@ class AnalyticsQueries:
             for r in rows
         ]
 
+    def author_handles(self, site_ids: Sequence[int] | None = None) -> set[str]:
+        """The distinct handles of members (of some sites, or all): what masking needs."""
+        table = schema.authors
+        query = select(table.c.handle).distinct()
+        if site_ids is not None:
+            query = query.where(table.c.site_id.in_(list(site_ids)))
+        with self.engine.connect() as connection:
+            return {r[0] for r in connection.execute(query)}
+
     def authors_by_id(self, author_ids: Sequence[int]) -> list[StoredAuthor]:
         """The members with these ids (unknown ids left out), by site and id."""
         table = schema.authors

@@ -487,6 +487,9 @@ class Store(Protocol):
     def author_names(self, site_ids: Sequence[int] | None = None) -> list[AuthorName]:
         """Members' ids, sites, handles and first days (of some sites, or all)."""
 
+    def author_handles(self, site_ids: Sequence[int] | None = None) -> set[str]:
+        """The distinct handles of members (of some sites, or all)."""
+
     def authors_by_id(self, author_ids: Sequence[int]) -> list[StoredAuthor]:
         """The members with these ids (unknown ids left out)."""
 

@@ -86,7 +86,7 @@ def test_rollup_totals_by_site_are_each_sites_totals(store: Store) -> None:
     }
 
 
-def test_author_names_and_authors_by_id_match_the_full_read(store: Store, site: Site) -> None:
+def test_member_reads_match_the_full_read(store: Store, site: Site) -> None:
     other = store.add_site(Site("lantern", "http://127.0.0.1:8/"), T0)
     ingest(
         store,
@@ -108,6 +108,9 @@ def test_author_names_and_authors_by_id_match_the_full_read(store: Store, site: 
     assert {a.first_day for a in store.author_names()} == {DAY, DAY + timedelta(days=1)}
     assert other.id is not None
     assert [a.handle for a in store.author_names([other.id])] == ["alice"]
+    assert store.author_handles() == {"Alice", "bob", "alice"}
+    assert store.author_handles([other.id]) == {"alice"}
+    assert store.author_handles([]) == set()
     assert store.authors_by_id([a.id for a in reversed(everyone)] + [10**9]) == everyone
     assert store.authors_by_id([everyone[0].id, everyone[0].id]) == everyone[:1]
     assert store.authors_by_id([]) == []
