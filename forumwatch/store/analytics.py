@@ -112,6 +112,8 @@ ALERT_KINDS = ("term", "handle", "host", "event")
 
 
 def _as_date(value: Any) -> date:
+    if isinstance(value, str):  # SQLite's text first: members' first posts are read as text
+        return date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -306,19 +308,22 @@ class AnalyticsQueries:
 
         The first post's time is read as the driver gives it (text or a naive UTC datetime)
         and cut to its day: converting every member's times to aware datetimes cost more than
-        the rest of the read."""
+        the rest of the read. Rows are read in id order (the table's own order in SQLite, no
+        index walk) and sorted here."""
         table = schema.authors
         query = select(
             table.c.id, table.c.site_id, table.c.handle, type_coerce(table.c.first_post_at, Text)
-        ).order_by(table.c.site_id, table.c.id)
+        ).order_by(table.c.id)
         if site_ids is not None:
             query = query.where(table.c.site_id.in_(list(site_ids)))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return [
+        out = [
             AuthorName(int(r[0]), int(r[1]), r[2], None if r[3] is None else _as_date(r[3]))
             for r in rows
         ]
+        out.sort(key=lambda a: (a.site_id, a.id))
+        return out
 
     def author_handles(self, site_ids: Sequence[int] | None = None) -> set[str]:
         """The distinct handles of members (of some sites, or all): what masking needs."""
