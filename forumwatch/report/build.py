@@ -366,11 +366,14 @@ class _Builder:
         first = (request.end.replace(day=1) - timedelta(days=330)).replace(day=1)
         sections = {s.id: s for s in store.sections() if s.site_id in self.site_ids}
         names = {s.id: s.name for s in self.sites}
-        counts: dict[tuple[int, int, str], int] = defaultdict(int)
-        for row in store.rollup_sums(
-            THREADS_TAGGED, first, request.end, self.site_ids, by=["site_id", "section_id", "key"]
-        ):
-            counts[(row.site_id or 0, row.section_id or 0, row.key or "")] += row.value
+        # One total per tag of each section (not a row per day); tags that rank equal below
+        # stay in the order of site, section and tag.
+        totals = store.rollup_totals_by_section(THREADS_TAGGED, first, request.end, self.site_ids)
+        counts = {
+            (site_id, section_id, total.key): total.value
+            for (site_id, section_id), found in sorted(totals.items())
+            for total in sorted(found, key=lambda t: t.key)
+        }
         flagged = {
             (e.site, e.section, str(e.evidence.get("tag", "")).casefold())
             for e in events

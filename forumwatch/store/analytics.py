@@ -148,8 +148,7 @@ class AnalyticsQueries:
         keys: Sequence[str] | None = None,
     ) -> list[RollupTotal]:
         """A metric summed per key over ``start``..``end``, with each key's first/last day."""
-        rows = self._rollup_totals(metric, start, end, site_ids, keys, per_site=False)
-        return [total for _, total in rows]
+        return [total for _, total in self._rollup_totals(metric, start, end, site_ids, keys)]
 
     def rollup_totals_by_site(
         self,
@@ -160,8 +159,23 @@ class AnalyticsQueries:
     ) -> dict[int, list[RollupTotal]]:
         """:meth:`rollup_totals` of each site, in one query (sites without a count left out)."""
         out: dict[int, list[RollupTotal]] = {}
-        for site_id, total in self._rollup_totals(metric, start, end, site_ids, None, True):
-            out.setdefault(site_id, []).append(total)
+        for place, total in self._rollup_totals(metric, start, end, site_ids, by=["site_id"]):
+            out.setdefault(place[0], []).append(total)
+        return out
+
+    def rollup_totals_by_section(
+        self,
+        metric: str,
+        start: date,
+        end: date,
+        site_ids: Sequence[int] | None = None,
+    ) -> dict[tuple[int, int], list[RollupTotal]]:
+        """:meth:`rollup_totals` of each (site, section), in one query."""
+        out: dict[tuple[int, int], list[RollupTotal]] = {}
+        for place, total in self._rollup_totals(
+            metric, start, end, site_ids, by=["site_id", "section_id"]
+        ):
+            out.setdefault((place[0], place[1]), []).append(total)
         return out
 
     def _rollup_totals(
@@ -170,12 +184,12 @@ class AnalyticsQueries:
         start: date,
         end: date,
         site_ids: Sequence[int] | None,
-        keys: Sequence[str] | None,
-        per_site: bool,
-    ) -> list[tuple[int, RollupTotal]]:
-        """(site id, or 0 when not ``per_site``; total) per key (and site), zero sums left out."""
+        keys: Sequence[str] | None = None,
+        by: Sequence[str] = (),
+    ) -> list[tuple[tuple[int, ...], RollupTotal]]:
+        """(the ``by`` columns' values, total) per key (and ``by``), zero sums left out."""
         table = schema.daily_counts
-        groups = [table.c.site_id, table.c.key] if per_site else [table.c.key]
+        groups = [*(table.c[name] for name in by), table.c.key]
         query = (
             select(
                 *groups,
@@ -199,10 +213,11 @@ class AnalyticsQueries:
             query = query.where(table.c.key.in_(list(keys)))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
+        width = len(by)
         return [
             (
-                int(r[0]) if per_site else 0,
-                RollupTotal(r[-4], int(r[-3]), _as_date(r[-2]), _as_date(r[-1])),
+                tuple(int(value) for value in r[:width]),
+                RollupTotal(r[width], int(r[-3]), _as_date(r[-2]), _as_date(r[-1])),
             )
             for r in rows
             if r[-3]

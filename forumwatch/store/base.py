@@ -462,6 +462,15 @@ class Store(Protocol):
     ) -> dict[int, list[RollupTotal]]:
         """:meth:`rollup_totals` of each site, in one query."""
 
+    def rollup_totals_by_section(
+        self,
+        metric: str,
+        start: date,
+        end: date,
+        site_ids: Sequence[int] | None = None,
+    ) -> dict[tuple[int, int], list[RollupTotal]]:
+        """:meth:`rollup_totals` of each (site, section), in one query."""
+
     def rollup_keys(self, metric: str, prefix: str = "") -> list[str]:
         """The keys of a metric (starting with ``prefix``) counted on at least one day."""
 

@@ -61,7 +61,7 @@ def test_rollup_keys_are_the_counted_keys_of_a_prefix(store: Store) -> None:
     assert store.rollup_keys("links_by_host") == []
 
 
-def test_rollup_totals_by_site_are_each_sites_totals(store: Store) -> None:
+def test_rollup_totals_by_site_and_section_are_their_totals(store: Store) -> None:
     rows = [
         ("posts", site_id, section_id, "", DAY + timedelta(days=offset), value)
         for site_id, section_id, offset, value in (
@@ -81,6 +81,9 @@ def test_rollup_totals_by_site_are_each_sites_totals(store: Store) -> None:
     }
     assert by_site[1][0].value == 6 and by_site[1][0].last_day == DAY + timedelta(days=5)
     assert store.rollup_totals_by_site("posts", EARLY, LATE, [2]) == {2: by_site[2]}
+    by_section = store.rollup_totals_by_section("posts", EARLY, LATE, [1, 3])
+    seen = {place: [(t.value, t.first_day) for t in found] for place, found in by_section.items()}
+    assert seen == {(1, 10): [(4, DAY)], (1, 11): [(2, DAY + timedelta(days=5))]}
     assert store.rollup_totals_by_site("posts", DAY + timedelta(days=1), LATE, [1]) == {
         1: store.rollup_totals("posts", DAY + timedelta(days=1), LATE, [1])
     }
