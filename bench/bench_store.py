@@ -329,9 +329,7 @@ def _measure(backends: list[str], scale: str, size: int) -> list[Result]:
 
 def _queries(backend: str, label: str, store: SQLStore) -> list[Result]:
     """The series and search figures on a filled store."""
-    if backend == "postgres":
-        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.exec_driver_sql("VACUUM ANALYZE")
+    store.optimize()  # as after any backfill: merge the search index, refresh statistics
     site_id, section_id, first, last = _busiest_section(store)
     rollup = _timings(lambda: store.daily_counts(POSTS, first, last, [site_id], [section_id]), 10)
     posts = schema.posts

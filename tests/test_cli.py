@@ -48,6 +48,8 @@ def test_init_then_stats(tmp_path: Path) -> None:
     assert (workspace / "forumwatch.toml").is_file() and (workspace / "forumwatch.db").is_file()
     stats = run("-w", str(workspace), "stats")
     assert stats.returncode == 0 and "posts" in stats.stdout
+    optimized = run("-w", str(workspace), "optimize")
+    assert optimized.returncode == 0 and "optimized" in optimized.stdout
 
 
 def test_missing_workspace_is_a_one_line_error(tmp_path: Path) -> None:

@@ -82,6 +82,19 @@ def stats_command(context: click.Context) -> None:
         console.print(f"{figure.label}: [bold]{figure.value}[/bold]  ({figure.definition})")
 
 
+@main_group.command("optimize")
+@click.pass_context
+def optimize_command(context: click.Context) -> None:
+    """Merge the search index and refresh statistics (after a backfill or an import)."""
+    workspace = workspace_of(context)
+    store = workspace.open_store()
+    try:
+        store.optimize()
+    finally:
+        store.close()
+    console.print(f"optimized {workspace.store_url}")
+
+
 @main_group.command("verify")
 @click.pass_context
 def verify_command(context: click.Context) -> None:

@@ -143,6 +143,8 @@ def replay_world(
             on_day(day, result)
         day += timedelta(days=1)
     flush()
+    # Months of posts arrive in one go, as after a backfill: merge the search index once.
+    store.optimize()
     return result
 
 

@@ -264,6 +264,13 @@ class Store(Protocol):
     def schema_version(self) -> int:
         """The schema version recorded in the store."""
 
+    def optimize(self) -> None:
+        """Merge the full-text index and refresh the query planner's statistics.
+
+        Worth running after a backfill, an import or a migration (search on a freshly loaded
+        store reads many small index segments); safe at any time, and changes no data.
+        """
+
     # -- sites -------------------------------------------------------------------------
     def add_site(self, site: Site, now: datetime) -> Site:
         """Store a new site and return it with its id (ConfigError if the name is taken)."""

@@ -307,6 +307,11 @@ class PostgresStore(SQLStore):
         # Rows another worker is choosing are skipped, not waited for.
         return query.with_for_update(skip_locked=True, of=schema.sites)
 
+    def optimize(self) -> None:
+        """Refresh the planner's statistics (the GIN index merges its pending list as well)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+
     def fix_sequences(self) -> None:
         """After rows were copied with their ids: move every id sequence past the largest id."""
         with self.engine.begin() as connection:

@@ -261,3 +261,9 @@ class SQLiteStore(SQLStore):
     def backend_steps(self) -> BackendSteps:
         """SQLite's own migration steps: the FTS5 index (migration 4)."""
         return {4: (_create_full_text_index,)}
+
+    def optimize(self) -> None:
+        """Merge the FTS5 index into one segment and let SQLite refresh its statistics."""
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO posts_fts(posts_fts) VALUES ('optimize')")
+            connection.exec_driver_sql("PRAGMA optimize")

@@ -103,6 +103,15 @@ def test_words_are_anded(searchable: Store) -> None:
     assert _found(searchable, "frost") == ["1", "2", "8"]
 
 
+def test_optimizing_changes_no_answer(searchable: Store) -> None:
+    queries = ("lockdown", "garden OR seedlings", '"last summer"', "quarant*", "rain -wind")
+    before = [_found(searchable, text) for text in queries]
+    searchable.optimize()
+    searchable.optimize()  # twice: it is safe at any time
+    assert [_found(searchable, text) for text in queries] == before
+    assert any(before)
+
+
 def test_phrases_or_exclusion_and_prefix(searchable: Store) -> None:
     assert _found(searchable, '"late frost"') == ["1", "8"]
     assert _found(searchable, '"frost late"') == []
