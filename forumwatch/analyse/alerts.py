@@ -37,7 +37,7 @@ from forumwatch.enrich.hosts import HostFamilies
 from forumwatch.errors import ConfigError, NotFoundError
 from forumwatch.privacy import Pseudonymiser
 from forumwatch.settings import Settings
-from forumwatch.store.analytics import ALERT_KINDS, AlertRule, MatchedPost
+from forumwatch.store.alertrules import ALERT_KINDS, AlertRule, MatchedPost
 from forumwatch.store.base import Store
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,9 @@ from datetime import date, timedelta
 
 from forumwatch.analyse.series import DayState, Scope, days_between
 from forumwatch.errors import ConfigError, NotFoundError
-from forumwatch.store.base import Store, StoredSection
+from forumwatch.store.base import Store
 from forumwatch.store.derived import FETCHES_FAILED, FETCHES_OK
+from forumwatch.store.records import StoredSection
 from forumwatch.store.rollups import POSTS_BY_LANGUAGE_MONTH, UNKNOWN_LANGUAGE
 
 EARLIEST = date(1990, 1, 1)

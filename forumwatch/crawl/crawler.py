@@ -43,7 +43,7 @@ from forumwatch.models import (
 )
 from forumwatch.parse.base import EngineParser
 from forumwatch.parse.registry import detect_engine
-from forumwatch.store.base import (
+from forumwatch.store.records import (
     CrawledThread,
     FrontierEntry,
     IngestItem,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from forumwatch.models import PageKind, Thread
-from forumwatch.store.base import CrawledThread, FrontierEntry, FrontierStep
+from forumwatch.store.records import CrawledThread, FrontierEntry, FrontierStep
 from forumwatch.store.writer import StoreWriter
 
 PENDING = "pending"

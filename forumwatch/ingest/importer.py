@@ -39,7 +39,8 @@ from forumwatch.models import Fetch, Site
 from forumwatch.parse.base import EngineParser
 from forumwatch.parse.profile import ParseProfile, build_parser
 from forumwatch.parse.registry import detect_engine, get_parser
-from forumwatch.store.base import IngestItem, Store
+from forumwatch.store.base import Store
+from forumwatch.store.records import IngestItem
 from forumwatch.workspace import Workspace
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -53,7 +53,8 @@ from forumwatch.parse.text import title_tags
 from forumwatch.sim.generate import F_EDITED, KIND_ANNOUNCEMENT, KIND_STICKY
 from forumwatch.sim.sites import SectionKind
 from forumwatch.sim.world import POSTS_PER_PAGE, SiteWorld, World
-from forumwatch.store.base import IngestItem, Store
+from forumwatch.store.base import Store
+from forumwatch.store.records import IngestItem
 
 CRAWL_HOUR = day_time(12, 0)
 PAGES_PER_TRANSACTION = 2000

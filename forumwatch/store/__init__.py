@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from forumwatch.errors import StoreError
-from forumwatch.store.base import IngestItem, IngestResult, Store
+from forumwatch.store.base import Store
+from forumwatch.store.records import IngestItem, IngestResult
 
 __all__ = ["IngestItem", "IngestResult", "Store", "open_store"]
 

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, String, and_, cast, delete, func, select, update
 
 from forumwatch.store import schema
-from forumwatch.store.base import FetchBucket, FrontierEntry, FrontierStep, SectionMark
 from forumwatch.store.ingest import Dialect
+from forumwatch.store.records import FetchBucket, FrontierEntry, FrontierStep, SectionMark
 
 GRANULARITIES = {"hour": 13, "day": 10}
 """Bucket sizes of :meth:`CrawlStateQueries.fetch_availability`, as the length of the

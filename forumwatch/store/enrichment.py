@@ -19,11 +19,11 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
 from forumwatch.models import Post, PostEnrichment, Quote
 from forumwatch.store import schema
-from forumwatch.store.base import StoredPost
-from forumwatch.store.derived import rebuild_all, recompute_all
 from forumwatch.store.dialect import Dialect
 from forumwatch.store.facts import CHUNK, load_facts
 from forumwatch.store.ingest_links import LinkWriter
+from forumwatch.store.recompute import rebuild_all, recompute_all
+from forumwatch.store.records import StoredPost
 from forumwatch.store.rollups import RollupKey
 
 

@@ -29,7 +29,6 @@ from sqlalchemy import Connection, and_, bindparam, select
 
 from forumwatch.models import Fetch, ThreadPage
 from forumwatch.store import schema
-from forumwatch.store.base import IngestItem, IngestResult
 from forumwatch.store.derived import fetch_contribution
 from forumwatch.store.dialect import Conflict, Dialect
 from forumwatch.store.facts import load_facts
@@ -37,6 +36,7 @@ from forumwatch.store.ingest_base import RollupBuffer, chunks, utc
 from forumwatch.store.ingest_links import LinkWriter, UrlBatch
 from forumwatch.store.ingest_posts import PostBatch
 from forumwatch.store.ingest_threads import SectionBatch, ThreadBatch
+from forumwatch.store.records import IngestItem, IngestResult
 from forumwatch.store.rollups import RollupKey
 
 __all__ = ["BatchWriter", "Dialect", "LinkWriter"]

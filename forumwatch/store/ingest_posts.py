@@ -23,12 +23,12 @@ from sqlalchemy import Connection, and_, bindparam, delete, select
 
 from forumwatch.models import Link, Post, PostEnrichment, Quote, ThreadPage
 from forumwatch.store import schema
-from forumwatch.store.base import IngestItem
 from forumwatch.store.dialect import Dialect
 from forumwatch.store.ingest_authors import AuthorBatch, StoredAuthor
 from forumwatch.store.ingest_base import chunks, utc, utc_day
 from forumwatch.store.ingest_links import UrlBatch
 from forumwatch.store.ingest_threads import ThreadBatch
+from forumwatch.store.records import IngestItem
 from forumwatch.store.rollups import PostFacts, facts_of
 
 _posts, _versions = schema.posts, schema.post_versions

@@ -26,9 +26,9 @@ from sqlalchemy import Connection, and_, bindparam, delete, select
 
 from forumwatch.models import IndexPage, ListingPage, Section, Thread, ThreadPage
 from forumwatch.store import schema
-from forumwatch.store.base import IngestItem
 from forumwatch.store.dialect import Dialect
 from forumwatch.store.ingest_base import chunks, utc
+from forumwatch.store.records import IngestItem
 
 _sections, _threads, _tags, _posts = (
     schema.sections,

@@ -22,8 +22,8 @@ from sqlalchemy.sql import Select
 
 from forumwatch.models import Site
 from forumwatch.store import schema
-from forumwatch.store.base import SiteLease
 from forumwatch.store.ingest import Dialect
+from forumwatch.store.records import SiteLease
 
 # A candidate can be taken by another worker between choosing and updating; try a few others.
 _ATTEMPTS = 5

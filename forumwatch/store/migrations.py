@@ -76,7 +76,7 @@ def _add_section_crawl_columns(connection: Connection) -> None:
 def _rebuild_analysis_rollups(connection: Connection) -> None:
     """Migration 5: index rollups by key, fill the new rollups (first sightings, members,
     threads, fetches)."""
-    from forumwatch.store.derived import rebuild_all
+    from forumwatch.store.recompute import rebuild_all
 
     for index in schema.daily_counts.indexes:
         if not _has_index(connection, schema.daily_counts.name, str(index.name)):

@@ -18,8 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from forumwatch.errors import ConfigError, NotFoundError
 from forumwatch.models import Fetch, Site
 from forumwatch.store import schema
+from forumwatch.store.alertrules import AlertRuleQueries
 from forumwatch.store.analytics import AnalyticsQueries
-from forumwatch.store.base import (
+from forumwatch.store.crawlstate import CrawlStateQueries
+from forumwatch.store.derived import fetch_contribution
+from forumwatch.store.enrichment import EnrichmentQueries
+from forumwatch.store.ingest import BatchWriter, Dialect, LinkWriter
+from forumwatch.store.leases import LeaseQueries
+from forumwatch.store.migrations import BackendSteps, apply_migrations, current_version
+from forumwatch.store.records import (
     ArchivedFetch,
     DailyCount,
     FetchDay,
@@ -30,12 +37,6 @@ from forumwatch.store.base import (
     StoredSection,
     ThreadProgress,
 )
-from forumwatch.store.crawlstate import CrawlStateQueries
-from forumwatch.store.derived import fetch_contribution
-from forumwatch.store.enrichment import EnrichmentQueries
-from forumwatch.store.ingest import BatchWriter, Dialect, LinkWriter
-from forumwatch.store.leases import LeaseQueries
-from forumwatch.store.migrations import BackendSteps, apply_migrations, current_version
 from forumwatch.store.reportsql import ReportQueries
 from forumwatch.store.searchsql import FullText, SearchQueries
 from forumwatch.store.webdata import WebQueries
@@ -43,6 +44,7 @@ from forumwatch.store.webdata import WebQueries
 
 class SQLStore(
     AnalyticsQueries,
+    AlertRuleQueries,
     CrawlStateQueries,
     EnrichmentQueries,
     LeaseQueries,

@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import TypeVar
 
 from forumwatch.models import Fetch
-from forumwatch.store.base import IngestItem, IngestResult, Store, ThreadProgress
+from forumwatch.store.base import Store
+from forumwatch.store.records import IngestItem, IngestResult, ThreadProgress
 
 _T = TypeVar("_T")
 # Event-loop turns a flush waits for more pages before it takes a batch.

@@ -26,7 +26,7 @@ from forumwatch.models import (
     ThreadPage,
 )
 from forumwatch.store import IngestItem, Store, schema
-from forumwatch.store.derived import recompute_all, stored_members
+from forumwatch.store.recompute import recompute_all, stored_members
 from forumwatch.store.sql import SQLStore
 from tests.conftest import T0
 

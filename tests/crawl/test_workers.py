@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 
 from forumwatch.sim import SimProcess, World, WorldConfig
 from forumwatch.store import open_store, schema
-from forumwatch.store.base import SiteLease
 from forumwatch.store.postgres import PostgresStore, empty_all_tables
+from forumwatch.store.records import SiteLease
 from forumwatch.store.sql import SQLStore
 from tests.crawl.helpers import stored_posts, world_end
 

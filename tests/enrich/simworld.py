@@ -12,7 +12,7 @@ from forumwatch.models import Post, Site, Thread, ThreadPage
 from forumwatch.sim.config import WorldConfig
 from forumwatch.sim.world import World
 from forumwatch.store import IngestItem, Store, open_store
-from forumwatch.store.base import DailyCount
+from forumwatch.store.records import DailyCount
 
 START = date(2020, 3, 15)
 CAPTURED = datetime(2020, 7, 1, tzinfo=UTC)

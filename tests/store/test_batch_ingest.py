@@ -32,7 +32,7 @@ from forumwatch.sim.config import WorldConfig
 from forumwatch.sim.replay import replay_world
 from forumwatch.sim.world import World
 from forumwatch.store import IngestItem, Store, open_store, schema
-from forumwatch.store.derived import recompute_all, stored_members
+from forumwatch.store.recompute import recompute_all, stored_members
 from forumwatch.store.sql import SQLStore
 from tests.conftest import T0, dump_tables
 

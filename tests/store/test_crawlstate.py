@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from forumwatch.models import Fetch, PageKind, Site
 from forumwatch.store import Store, open_store
-from forumwatch.store.base import FrontierEntry
+from forumwatch.store.records import FrontierEntry
 from tests.conftest import T0
 
 

@@ -15,8 +15,8 @@ from forumwatch.models import Site
 from forumwatch.sim.config import WorldConfig
 from forumwatch.sim.world import World
 from forumwatch.store import Store, open_store, schema
-from forumwatch.store.base import FrontierEntry
 from forumwatch.store.migrate import migrate_store
+from forumwatch.store.records import FrontierEntry
 from forumwatch.store.search import SearchQuery
 from forumwatch.store.sql import SQLStore
 from tests.conftest import dump_tables

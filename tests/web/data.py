@@ -24,7 +24,7 @@ from forumwatch.models import (
     Thread,
     ThreadPage,
 )
-from forumwatch.store.base import IngestItem
+from forumwatch.store.records import IngestItem
 from forumwatch.web.auth import add_user
 from forumwatch.workspace import Workspace, init_workspace
 

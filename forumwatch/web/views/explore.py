@@ -15,7 +15,8 @@ from forumwatch.analyse.events import Event
 from forumwatch.analyse.series import Scope
 from forumwatch.errors import NotFoundError
 from forumwatch.models import Site
-from forumwatch.store.base import SiteState, Store, StoredSection
+from forumwatch.store.base import Store
+from forumwatch.store.records import SiteState, StoredSection
 from forumwatch.store.webdata import ThreadSummary
 from forumwatch.web.app import WebContext, context, page, render
 from forumwatch.web.auth import Viewer

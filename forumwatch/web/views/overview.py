@@ -21,7 +21,8 @@ from forumwatch.analyse.activity import POSTS_PER_DAY_DEFINITION
 from forumwatch.analyse.reading import combined_day_states, site_day_states
 from forumwatch.analyse.series import DayState, Granularity, Scope, Series, build_series
 from forumwatch.models import Site
-from forumwatch.store.base import FetchBucket, SiteState, Store
+from forumwatch.store.base import Store
+from forumwatch.store.records import FetchBucket, SiteState
 from forumwatch.store.rollups import POSTS
 from forumwatch.web.app import context, page, render
 from forumwatch.web.auth import Viewer

@@ -16,7 +16,8 @@ from starlette.routing import Route
 
 from forumwatch.models import Site
 from forumwatch.privacy import Pseudonymiser
-from forumwatch.store.base import Store, StoredSection
+from forumwatch.store.base import Store
+from forumwatch.store.records import StoredSection
 from forumwatch.store.search import SearchPage, SearchQuery
 from forumwatch.web.app import WebContext, client_of, context, page, render
 from forumwatch.web.auth import Viewer
