@@ -7,8 +7,8 @@ day (:func:`forumwatch.sim.replay.replay_world`: a backfill on 2020-01-01, then 
 time (about 1.5k-3k posts a second on two cores, enrichment included: 1M ~10 min, 10M about
 1.5-2 h), so each store is built once into a cache folder outside the repository
 (``FORUMWATCH_BENCH_CACHE``, default ``/tmp/forumwatch-bench-cache``) and reused (newer
-migrations are applied on opening); a partial build is never reused. At 10M, unless
-``COPIED_10M`` is False, the store is the web benchmark's: the 1M replay with its sites copied
+migrations are applied on opening); a partial build is never reused. At 10M the store is
+the web benchmark's: the 1M replay with its sites copied
 nine more times (:func:`bench.bench_web.bench_store`, built in minutes): ten times the posts,
 sites and rollup rows, so queries over all sites read ten times the rows while one site's
 series read as many as at 1M.
@@ -42,8 +42,6 @@ from forumwatch.store import open_store, schema
 from forumwatch.store.sql import SQLStore
 
 SCALES = {"small": "small", "100k": "medium", "1M": "large", "10M": "xl"}
-COPIED_10M = True
-"""At 10M, measure the 1M replay with its sites copied nine more times (see the module doc)."""
 CACHE = Path(os.environ.get("FORUMWATCH_BENCH_CACHE", "/tmp/forumwatch-bench-cache"))
 START, END = date(2019, 7, 1), date(2020, 6, 29)
 """A year of daily values per series."""
@@ -232,18 +230,20 @@ def _cases(store: SQLStore) -> list[tuple[str, Callable[[], Series], Any]]:
     ]
 
 
-def _store(scale: str, size: str) -> SQLStore:
-    if scale == "10M" and COPIED_10M:
+def store_at(scale: str) -> SQLStore:
+    """The store measured at ``scale``: the cached replay, or at 10M the 1M replay with its
+    sites copied (see the module doc; a 10M replay takes hours here)."""
+    if scale == "10M":
         from bench.bench_web import bench_store
 
         opened = open_store(f"sqlite:///{bench_store('10M')}")
         assert isinstance(opened, SQLStore)
         return opened
-    return cached_store(size)
+    return cached_store(SCALES[scale])
 
 
-def _measure(scale: str, size: str) -> list[Result]:
-    store = _store(scale, size)
+def _measure(scale: str) -> list[Result]:
+    store = store_at(scale)
     results: list[Result] = []
     try:
         posts = store.counts().posts
@@ -312,5 +312,5 @@ def run(options: Options) -> list[Result]:
     results: list[Result] = []
     for scale in scales:
         print(f"   analysis at {scale} ...", flush=True)
-        results += _measure(scale, SCALES[scale])
+        results += _measure(scale)
     return results

@@ -20,7 +20,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bench.bench_analysis import SCALES, cached_store
+from bench.bench_analysis import SCALES, store_at
 from bench.common import Options, Result
 from forumwatch.privacy import Pseudonymiser
 from forumwatch.report.build import build_report
@@ -28,27 +28,13 @@ from forumwatch.report.data import ReportRequest
 from forumwatch.report.html import render_html
 from forumwatch.report.markdown import render_markdown
 from forumwatch.report.pdf import html_to_pdf
-from forumwatch.store import open_store
-from forumwatch.store.sql import SQLStore
 
 WEEK = (date(2020, 5, 25), date(2020, 5, 31))
 TARGET_SECONDS = 10.0
 
 
-def _store(scale: str) -> SQLStore:
-    """The analysis benchmark's replays; at 10M the web benchmark's (the 1M world's sites
-    copied nine more times), which is built in minutes rather than hours."""
-    if scale == "10M":
-        from bench.bench_web import bench_store
-
-        opened = open_store(f"sqlite:///{bench_store('10M')}")
-        assert isinstance(opened, SQLStore)
-        return opened
-    return cached_store(SCALES[scale])
-
-
 def _measure(scale: str) -> list[Result]:
-    store = _store(scale)
+    store = store_at(scale)
     results: list[Result] = []
     try:
         label = f"{scale} ({store.counts().posts:,} posts)"
